@@ -1,0 +1,30 @@
+"""The lesson's entry point: `streamlit run app.py`.
+
+It draws the shared sidebar on every rerun and then runs the chosen page. The
+pages live in chapters/, not pages/: with st.navigation, a folder named pages/
+makes Streamlit fall back to its older page mechanism on some loads, and the
+sidebar drawn here would vanish (see the README).
+"""
+
+import streamlit as st
+
+from lesson import ui
+
+st.set_page_config(
+    page_title="Softmax regression, three ways",
+    layout="wide",
+)
+
+PAGES = [
+    st.Page("chapters/home.py", title="Home", default=True),
+    st.Page("chapters/data.py", title="Data and one-hot", url_path="data"),
+    st.Page("chapters/forward.py", title="Forward pass", url_path="forward"),
+    st.Page("chapters/softmax.py", title="Softmax", url_path="softmax"),
+    st.Page("chapters/loss.py", title="Loss and L2", url_path="loss"),
+    st.Page("chapters/descent.py", title="Gradient descent", url_path="descent"),
+    st.Page("chapters/three_ways.py", title="Three implementations", url_path="three"),
+]
+
+page = st.navigation(PAGES)
+ui.start()
+page.run()

@@ -1,0 +1,118 @@
+"""Loss and accuracy curves over the iterations."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lesson.figures.style import (
+    IMPLEMENTATION_COLORS,
+    IMPLEMENTATION_DASHES,
+    MAX_POINTS,
+    base_layout,
+)
+from softmax_core import Run
+
+
+def thin(length: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """At most max_points evenly spread indices into 0..length-1, ends included.
+
+    More points than a chart is wide adds nothing a person can see, and costs
+    time in the browser.
+    """
+    if length <= max_points:
+        return np.arange(length)
+    return np.unique(np.linspace(0, length - 1, max_points).round().astype(int))
+
+
+def loss_curves(
+    runs: dict[str, Run], mark_iteration: int | None = None, log_y: bool = False
+) -> go.Figure:
+    """The loss of each run against the iteration, one colour per implementation.
+
+    A run that diverged is drawn up to its last finite loss. mark_iteration, if
+    given, puts a marker on each curve at that iteration.
+    """
+    fig = go.Figure()
+    for name, run in runs.items():
+        finite = run.losses[: run.diverged_at - 1] if run.diverged_at else run.losses
+        keep = thin(len(finite))
+        fig.add_trace(
+            go.Scatter(
+                x=keep + 1,
+                y=finite[keep],
+                mode="lines",
+                name=name,
+                line={
+                    "color": IMPLEMENTATION_COLORS[name],
+                    "dash": IMPLEMENTATION_DASHES[name],
+                    "width": 2,
+                },
+                hovertemplate=f"{name}<br>iteration %{{x}}<br>loss %{{y:.6f}}"
+                "<extra></extra>",
+            )
+        )
+        if mark_iteration is not None and mark_iteration <= len(finite):
+            fig.add_trace(
+                go.Scatter(
+                    x=[mark_iteration],
+                    y=[finite[mark_iteration - 1]],
+                    mode="markers",
+                    name=f"{name}, iteration {mark_iteration}",
+                    marker={"color": IMPLEMENTATION_COLORS[name], "size": 11},
+                    showlegend=False,
+                    hovertemplate=f"{name}<br>iteration %{{x}}<br>loss "
+                    "%{y:.6f}<extra></extra>",
+                )
+            )
+    fig.update_xaxes(title="iteration")
+    fig.update_yaxes(title="loss  J(W, b)", type="log" if log_y else "linear")
+    return base_layout(fig)
+
+
+def loss_parts(run: Run) -> go.Figure:
+    """The two parts of the loss: cross-entropy and lam * ||W||^2, stacked."""
+    fig = go.Figure()
+    keep = thin(len(run.losses))
+    x = keep + 1
+    parts = (
+        ("cross-entropy", run.data_losses, "#1f6feb"),
+        ("λ‖W‖²", run.l2_terms, "#c2255c"),
+    )
+    for name, values, color in parts:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=values[keep],
+                name=name,
+                mode="lines",
+                stackgroup="loss",
+                line={"color": color, "width": 2},
+                hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.6f}}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title="iteration")
+    fig.update_yaxes(title="loss  J(W, b)")
+    return base_layout(fig)
+
+
+def accuracy_curves(run: Run) -> go.Figure:
+    """Train and test accuracy after each iteration (0 is the random start)."""
+    fig = go.Figure()
+    keep = thin(len(run.train_accuracy))
+    for name, values, dash in (
+        ("train", run.train_accuracy, "solid"),
+        ("test", run.test_accuracy, "dash"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=keep,
+                y=values[keep],
+                name=name,
+                mode="lines",
+                line={"dash": dash, "width": 2, "color": "#495057"},
+                hovertemplate=f"{name}<br>iteration %{{x}}<br>accuracy "
+                "%{y:.3f}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title="iteration")
+    fig.update_yaxes(title="accuracy", range=[0, 1.02])
+    return base_layout(fig)

@@ -1,0 +1,53 @@
+"""Colours and sizes shared by every figure, so a class or an implementation
+has one colour on every page."""
+
+import plotly.graph_objects as go
+
+IMPLEMENTATION_COLORS = {
+    "manual": "#1f6feb",
+    "autograd": "#e8590c",
+    "nn": "#2b8a3e",
+}
+# Dash patterns let curves that lie exactly on top of each other stay visible.
+IMPLEMENTATION_DASHES = {"manual": "solid", "autograd": "dash", "nn": "dot"}
+
+# Twenty distinguishable colours; class j is always CLASS_COLORS[j % 20].
+CLASS_COLORS = (
+    "#4263eb", "#f08c00", "#2f9e44", "#e03131", "#9c36b5",
+    "#0c8599", "#d6336c", "#5c940d", "#1098ad", "#f76707",
+    "#364fc7", "#c2255c", "#087f5b", "#e67700", "#6741d9",
+    "#74b816", "#a61e4d", "#1971c2", "#862e9c", "#495057",
+)  # fmt: skip
+
+MAX_POINTS = 500
+
+
+def class_color(j: int) -> str:
+    return CLASS_COLORS[j % len(CLASS_COLORS)]
+
+
+def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+    """The look every figure shares: white background, compact margins."""
+    fig.update_layout(
+        title=title,
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+        hovermode="closest",
+    )
+    return fig
+
+
+def for_projector(fig: go.Figure) -> go.Figure:
+    """Lecture mode: bigger text, thicker lines and bigger markers."""
+    fig.update_layout(font={"size": 20}, height=(fig.layout.height or 380) + 80)
+    fig.for_each_trace(_thicken)
+    return fig
+
+
+def _thicken(trace) -> None:
+    if getattr(trace, "line", None) is not None and trace.type == "scatter":
+        trace.line.width = max(trace.line.width or 2, 2) * 2
+    if getattr(trace, "marker", None) is not None and trace.type == "scatter":
+        trace.marker.size = (trace.marker.size or 6) * 1.6

@@ -1,0 +1,147 @@
+"""The shared controls in the sidebar, and the settings they produce.
+
+Every widget is bound to the URL (bind="query-params"), so a link carries the
+state: a lecturer can hand out exactly what is on the projector. The sidebar is
+drawn by app.py on every rerun, before the page, so its values hold when a person
+moves between pages.
+"""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+# Log-spaced 1-2-5 steps: a select slider shows exactly the value that is used,
+# where a float slider would snap to min + k * step and show rounded numbers.
+LEARNING_RATES = tuple(
+    round(mantissa * 10.0**exponent, 6)
+    for exponent in range(-4, 2)
+    for mantissa in (1, 2, 5)
+    if mantissa * 10.0**exponent <= 10
+)
+LAMS = (0.0,) + tuple(
+    round(mantissa * 10.0**exponent, 6)
+    for exponent in range(-4, 1)
+    for mantissa in (1, 2, 5)
+    if mantissa * 10.0**exponent <= 1
+)
+TRAIN_FRACTIONS = tuple(round(0.05 * i, 2) for i in range(10, 20))
+MAX_ITERATIONS = 5000
+
+DEFAULTS = {
+    "learning_rate": 0.1,
+    "lam": 0.01,
+    "iterations": 250,
+    "seed": -999,
+    "train_fraction": 0.8,
+    "standardize": False,
+    "article_nn": False,
+    "lecture": False,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the sidebar says, in the lesson's names: plain numbers, cache-friendly."""
+
+    learning_rate: float = DEFAULTS["learning_rate"]
+    lam: float = DEFAULTS["lam"]
+    iterations: int = DEFAULTS["iterations"]
+    seed: int = DEFAULTS["seed"]
+    train_fraction: float = DEFAULTS["train_fraction"]
+    standardize: bool = DEFAULTS["standardize"]
+    article_nn: bool = DEFAULTS["article_nn"]
+    lecture: bool = DEFAULTS["lecture"]
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def draw_sidebar() -> Settings:
+    """Draw the training controls in the sidebar and return their values."""
+    with st.sidebar:
+        st.header("Training")
+        learning_rate = st.select_slider(
+            "Learning rate α",
+            options=LEARNING_RATES,
+            value=DEFAULTS["learning_rate"],
+            format_func=_number,
+            key="learning_rate",
+            bind="query-params",
+            help="The step size of gradient descent: W ← W - α·dW.",
+        )
+        lam = st.select_slider(
+            "L2 strength λ",
+            options=LAMS,
+            value=DEFAULTS["lam"],
+            format_func=_number,
+            key="lam",
+            bind="query-params",
+            help="The weight of the penalty λ‖W‖² in the loss.",
+        )
+        iterations = st.slider(
+            "Iterations",
+            min_value=1,
+            max_value=MAX_ITERATIONS,
+            value=DEFAULTS["iterations"],
+            key="iterations",
+            bind="query-params",
+            help="Moving only this never retrains: a shorter run is the start "
+            "of a longer one.",
+        )
+        with st.expander("Data split and start", expanded=False):
+            seed = st.number_input(
+                "Seed",
+                min_value=-(2**31),
+                max_value=2**31 - 1,
+                value=DEFAULTS["seed"],
+                step=1,
+                key="seed",
+                bind="query-params",
+                help="Seeds the shuffle of the rows and the random start W, b. "
+                "-999 is the article's.",
+            )
+            train_fraction = st.select_slider(
+                "Train fraction",
+                options=TRAIN_FRACTIONS,
+                value=DEFAULTS["train_fraction"],
+                format_func=_number,
+                key="train_fraction",
+                bind="query-params",
+                help="The share of the shuffled rows used for training; the "
+                "rest are held out for testing.",
+            )
+        standardize = st.toggle(
+            "Standardize features",
+            value=DEFAULTS["standardize"],
+            key="standardize",
+            bind="query-params",
+            help="Centre and scale each feature by the mean and standard "
+            "deviation of the training rows. Off in the article.",
+        )
+        article_nn = st.toggle(
+            "The article's nn settings",
+            value=DEFAULTS["article_nn"],
+            key="article_nn",
+            bind="query-params",
+            help="weight_decay = λ on the weight and the bias, as the article "
+            "had it. Off: weight_decay = 2λ on the weight only, which matches "
+            "the loss of the other two implementations.",
+        )
+        lecture = st.toggle(
+            "Lecture mode",
+            value=DEFAULTS["lecture"],
+            key="lecture",
+            bind="query-params",
+            help="Larger text, thicker lines and bigger markers for a projector.",
+        )
+    return Settings(
+        learning_rate=float(learning_rate),
+        lam=float(lam),
+        iterations=int(iterations),
+        seed=int(seed),
+        train_fraction=float(train_fraction),
+        standardize=bool(standardize),
+        article_nn=bool(article_nn),
+        lecture=bool(lecture),
+    )

@@ -1,0 +1,125 @@
+"""What every page shares: the context it works in, and how it shows things.
+
+app.py calls `start()` once per rerun, before the page; a page calls `context()`
+and gets the settings, the data and cached runs. Messages a person reads about a
+run that went wrong are worded here, once.
+"""
+
+import inspect
+from dataclasses import dataclass
+from functools import cache
+
+import streamlit as st
+
+from lesson import runs
+from lesson.figures.style import for_projector
+from lesson.settings import Settings, draw_sidebar
+from softmax_core import BUILTIN_DATASETS, Dataset, Problem, Run
+
+@dataclass(frozen=True)
+class Context:
+    """The settings, the data they apply to, and the runs they produce."""
+
+    settings: Settings
+    dataset_key: str
+    dataset: Dataset
+
+    def problem(self) -> Problem:
+        s = self.settings
+        return runs.problem(
+            self.dataset_key, self.dataset, s.seed, s.train_fraction, s.standardize
+        )
+
+    def run(self, implementation: str = "manual") -> Run:
+        return runs.get_run(self.dataset_key, self.dataset, self.settings, implementation)
+
+
+def start() -> None:
+    """Draw the sidebar and keep the context for the page that runs next."""
+    with st.sidebar:
+        choice = st.selectbox(
+            "Data",
+            options=list(BUILTIN_DATASETS),
+            format_func=BUILTIN_DATASETS.get,
+            key="data",
+            bind="query-params",
+        )
+    settings = draw_sidebar()
+    st.session_state["context"] = Context(
+        settings, choice, runs.builtin_dataset(choice)
+    )
+    if settings.lecture:
+        st.html(LECTURE_CSS)
+
+
+def context() -> Context:
+    return st.session_state["context"]
+
+
+LECTURE_CSS = """
+<style>
+  .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.35rem; }
+  .stMainBlockContainer h1 { font-size: 3rem; }
+  .stMainBlockContainer code { font-size: 1.1rem; }
+  .katex { font-size: 1.5em; }
+  section[data-testid="stSidebar"] .stElementContainer { margin-bottom: -0.6rem; }
+</style>
+"""
+
+
+def show_figure(fig, key: str | None = None) -> None:
+    """Show a figure, enlarged for a projector in lecture mode."""
+    if context().settings.lecture:
+        fig = for_projector(fig)
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+@cache
+def source_of(obj) -> str:
+    """The running source of a function, so the page and the code never drift."""
+    return inspect.getsource(obj)
+
+
+def show_source(*objects, caption: str | None = None) -> None:
+    """Show the source of the functions that compute what the page shows."""
+    st.code("\n\n".join(source_of(obj) for obj in objects), language="python")
+    if caption:
+        st.caption(caption)
+
+
+def trouble(run: Run, settings: Settings) -> tuple[str, str] | None:
+    """("error" or "warning", a message) when a run broke or got worse; else None."""
+    advice = "Try a smaller learning rate" + (
+        "." if settings.standardize else ", or switch on Standardize features."
+    )
+    if run.diverged_at is not None:
+        shrink = 1 - 2 * settings.learning_rate * settings.lam
+        if abs(shrink) > 1:
+            why = (
+                f"each step multiplies W by 1 - 2αλ = {shrink:g}, larger than 1 "
+                "in size, so W grows until the numbers overflow"
+            )
+        else:
+            why = (
+                "the steps are too large for these features: the logits grew "
+                "until softmax and its loss overflowed"
+            )
+        return "error", (
+            f"Training broke at iteration {run.diverged_at}: from there the loss "
+            f"is no longer a finite number. Why: {why}. {advice}"
+        )
+    if run.iterations > 1 and run.losses[-1] > run.losses[0]:
+        return "warning", (
+            f"The loss rose from {run.losses[0]:.4g} to {run.losses[-1]:.4g}: "
+            f"steps of α = {settings.learning_rate:g} overshoot the minimum and "
+            f"bounce across it. {advice}"
+        )
+    return None
+
+
+def show_trouble(run: Run) -> None:
+    """Say, above the figures, that a run broke or got worse, and what to try."""
+    found = trouble(run, context().settings)
+    if found:
+        level, message = found
+        (st.error if level == "error" else st.warning)(message)

@@ -1,0 +1,5 @@
+import sys
+
+from softmax_core.cli import main
+
+sys.exit(main())

@@ -1,0 +1,93 @@
+"""The lesson's formulas, each written once.
+
+The letters are the lesson's: X (m, n) features, y (m,) labels in 0..k-1,
+Y (m, k) their one-hot rows, W (n, k) weights, b (k,) bias, Z = X @ W + b the
+logits and A = softmax(Z) the activations (class probabilities). lam is the L2
+strength lambda. Every function also accepts extra leading dimensions, so a whole
+trajectory of T weight matrices, W (T, n, k), is evaluated in one call.
+"""
+
+import torch
+
+
+def one_hot(y: torch.Tensor, k: int) -> torch.Tensor:
+    """Y (m, k) float32 with Y[i, y[i]] = 1 and zeros elsewhere.
+
+    k is the number of classes in the whole data set, passed in, never read off
+    y: a subset such as the test rows may lack a class, and its matrix must
+    still have a column for it.
+    """
+    Y = torch.zeros(y.shape[0], k)
+    Y[torch.arange(y.shape[0]), y] = 1.0
+    return Y
+
+
+def logits(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Z = X @ W + b: X (m, n), W (n, k), b (k,) give Z (m, k)."""
+    return X @ W + b.unsqueeze(-2)
+
+
+def naive_softmax(Z: torch.Tensor) -> torch.Tensor:
+    """A = exp(Z) / sum(exp(Z)) row by row, written as the article wrote it.
+
+    Naive: exp overflows to inf for logits above about 88 in float32, and
+    inf / inf is NaN. The lesson keeps it to show where it breaks.
+    """
+    expZ = torch.exp(Z)
+    return expZ / expZ.sum(dim=-1, keepdim=True)
+
+
+def softmax(Z: torch.Tensor) -> torch.Tensor:
+    """A (m, k) = softmax of Z (m, k) row by row, computed stably.
+
+    Subtracting each row's largest logit changes nothing mathematically (the
+    factor exp(-max) cancels) but keeps every exp in [0, 1], so nothing overflows.
+    """
+    expZ = torch.exp(Z - Z.amax(dim=-1, keepdim=True))
+    return expZ / expZ.sum(dim=-1, keepdim=True)
+
+
+def log_softmax(Z: torch.Tensor) -> torch.Tensor:
+    """log A (m, k), computed as Z - max - log(sum(exp(Z - max))).
+
+    Taking the log of softmax(Z) instead would give log(0) = -inf for a class
+    whose probability underflows, and 0 * -inf = NaN in the loss.
+    """
+    shifted = Z - Z.amax(dim=-1, keepdim=True)
+    return shifted - torch.logsumexp(shifted, dim=-1, keepdim=True)
+
+
+def cross_entropy(Z: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy -1/m sum_i sum_j Y[i, j] log A[i, j], a scalar.
+
+    Z (m, k) logits, Y (m, k) one-hot targets. With Z (T, m, k) it returns (T,).
+    """
+    return -(Y * log_softmax(Z)).sum(dim=-1).mean(dim=-1)
+
+
+def l2_penalty(W: torch.Tensor, lam: float) -> torch.Tensor:
+    """lam * ||W||^2, the sum of the squared weights; the bias is not penalized."""
+    return lam * (W * W).sum(dim=(-2, -1))
+
+
+def gradients(
+    X: torch.Tensor, Y: torch.Tensor, A: torch.Tensor, W: torch.Tensor, lam: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The hand-derived gradients of cross_entropy + l2_penalty.
+
+    dW (n, k) = -X.T @ (Y - A) / m + 2 lam W   and   db (k,) = -mean(Y - A).
+    X (m, n), Y and A (m, k), W (n, k).
+    """
+    m = X.shape[0]
+    error = Y - A
+    dW = -X.T @ error / m + 2 * lam * W
+    db = -error.mean(dim=0)
+    return dW, db
+
+
+def accuracy(Z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The share of rows whose largest logit is the true class, in [0, 1].
+
+    Z (m, k), y (m,); with Z (T, m, k) it returns (T,).
+    """
+    return (Z.argmax(dim=-1) == y).float().mean(dim=-1)

@@ -1,0 +1,391 @@
+"""Three implementations of softmax regression, trained from one start.
+
+`prepare` splits the data and draws the starting W and b the way the article
+did; `train` runs one implementation and returns a `Run`. The three loops below
+are the lesson: `train_manual` uses the hand-derived gradients, `train_autograd`
+lets autograd find them, `train_nn` uses torch.nn and torch.optim. All of them
+call the formulas in `softmax_core.formulas`; none re-derives one.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+
+from softmax_core.data import Dataset
+from softmax_core.formulas import (
+    accuracy,
+    cross_entropy,
+    gradients,
+    l2_penalty,
+    logits,
+    one_hot,
+    softmax,
+)
+
+IMPLEMENTATIONS = ("manual", "autograd", "nn")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The data split into train and test rows, and the starting parameters.
+
+    X_train (m, n), y_train (m,), Y_train (m, k) one-hot; X_test and y_test
+    likewise for the held-out rows. W0 (n, k) and b0 (k,) are the start that all
+    three implementations share. train_rows and test_rows are positions in the
+    data set; mean and std (n,) are set when the features were standardized.
+    """
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    Y_train: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+    W0: torch.Tensor
+    b0: torch.Tensor
+    train_rows: torch.Tensor
+    test_rows: torch.Tensor
+    mean: torch.Tensor | None = None
+    std: torch.Tensor | None = None
+
+
+def prepare(
+    dataset: Dataset,
+    seed: int = -999,
+    train_fraction: float = 0.8,
+    standardize: bool = False,
+) -> Problem:
+    """Shuffle, split and draw the start, in the article's order.
+
+    One generator seeded with `seed` draws randperm(m) first: the first
+    round(train_fraction * m) rows of that order train, the rest test. Then it
+    draws W0 = rand(n, k) and b0 = rand(k), uniform on [0, 1). With
+    standardize, each feature is centred and scaled by the mean and standard
+    deviation of the training rows only, so nothing of the test rows leaks in.
+    """
+    m, n, k = dataset.m, dataset.n, dataset.k
+    n_train = _train_size(train_fraction, m)
+
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.randperm(m, generator=generator)
+    W0 = torch.rand(n, k, generator=generator)
+    b0 = torch.rand(k, generator=generator)
+
+    train_rows, test_rows = order[:n_train], order[n_train:]
+    X_train, X_test = dataset.X[train_rows], dataset.X[test_rows]
+    mean = std = None
+    if standardize:
+        mean = X_train.mean(dim=0)
+        # A constant column has std 0; leaving it unscaled avoids dividing by 0.
+        std = X_train.std(dim=0)
+        std = torch.where(std > 0, std, 1.0)
+        X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
+
+    y_train = dataset.y[train_rows]
+    return Problem(
+        X_train=X_train,
+        y_train=y_train,
+        Y_train=one_hot(y_train, k),
+        X_test=X_test,
+        y_test=dataset.y[test_rows],
+        W0=W0,
+        b0=b0,
+        train_rows=train_rows,
+        test_rows=test_rows,
+        mean=mean,
+        std=std,
+    )
+
+
+def _train_size(train_fraction: float, m: int) -> int:
+    """How many of m rows train; both parts must keep at least one row."""
+    if not 0 < train_fraction < 1:
+        raise ValueError(
+            f"train_fraction must lie strictly between 0 and 1, got {train_fraction}; "
+            "0.8 trains on 80% of the rows and tests on the rest."
+        )
+    n_train = round(train_fraction * m)
+    if not 1 <= n_train <= m - 1:
+        raise ValueError(
+            f"train_fraction {train_fraction} of {m} rows leaves "
+            f"{n_train} to train and {m - n_train} to test; choose a fraction "
+            f"between {1.5 / m:.3g} and {1 - 1.5 / m:.3g}."
+        )
+    return n_train
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one training run produced, as read-only NumPy arrays.
+
+    Iteration t (1..T) starts from weights[t - 1] and biases[t - 1], computes
+    losses[t - 1] and the gradients weight_grads[t - 1] (n, k) and
+    bias_grads[t - 1] (k,), then updates to weights[t] (n, k) and biases[t]
+    (k,). So weights and biases hold T + 1 entries, the start first and the
+    trained W and b last. losses = data_losses (cross-entropy) + l2_terms
+    (lam * ||W||^2), one per iteration, before that iteration's update.
+    train_accuracy and test_accuracy (T + 1,) go with weights. diverged_at is
+    the first iteration whose loss was not finite, or None.
+    """
+
+    implementation: str
+    losses: np.ndarray
+    data_losses: np.ndarray
+    l2_terms: np.ndarray
+    train_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+    weights: np.ndarray
+    biases: np.ndarray
+    weight_grads: np.ndarray
+    bias_grads: np.ndarray
+    diverged_at: int | None
+
+    @property
+    def iterations(self) -> int:
+        return len(self.losses)
+
+    @property
+    def W(self) -> np.ndarray:
+        """The trained weights (n, k)."""
+        return self.weights[-1]
+
+    @property
+    def b(self) -> np.ndarray:
+        """The trained bias (k,)."""
+        return self.biases[-1]
+
+    def first(self, iterations: int) -> "Run":
+        """The same run cut after `iterations`: its first steps are those of this one."""
+        if not 1 <= iterations <= self.iterations:
+            raise ValueError(
+                f"this run has {self.iterations} iterations; "
+                f"cannot cut it after {iterations}."
+            )
+        t = iterations
+        diverged = self.diverged_at if self.diverged_at and self.diverged_at <= t else None
+        return replace(
+            self,
+            losses=self.losses[:t],
+            data_losses=self.data_losses[:t],
+            l2_terms=self.l2_terms[:t],
+            train_accuracy=self.train_accuracy[: t + 1],
+            test_accuracy=self.test_accuracy[: t + 1],
+            weights=self.weights[: t + 1],
+            biases=self.biases[: t + 1],
+            weight_grads=self.weight_grads[:t],
+            bias_grads=self.bias_grads[:t],
+            diverged_at=diverged,
+        )
+
+
+class History:
+    """Each iteration's W, b, dW, db, and the loss where the loop computed one.
+
+    It keeps references, not copies: a loop that makes new tensors every step
+    (W = W - ...) costs nothing extra here. A loop that updates in place must
+    hand over clones.
+    """
+
+    def __init__(
+        self,
+        W: torch.Tensor,
+        b: torch.Tensor,
+        report: Callable[["History"], None] | None = None,
+        report_every: int = 100,
+    ) -> None:
+        self.weights, self.biases = [W], [b]
+        self.weight_grads: list[torch.Tensor] = []
+        self.bias_grads: list[torch.Tensor] = []
+        self.data_losses: list[torch.Tensor] = []
+        self.report, self.report_every = report, report_every
+        # Decay that torch.optim adds inside step(), outside the recorded grads.
+        self.weight_decay, self.bias_decay = 0.0, 0.0
+
+    def add(self, W, b, dW, db, data_loss: torch.Tensor | None = None) -> None:
+        """Record one iteration: its gradients, its loss, and the W, b it led to."""
+        self.weights.append(W)
+        self.biases.append(b)
+        self.weight_grads.append(dW)
+        self.bias_grads.append(db)
+        if data_loss is not None:
+            self.data_losses.append(data_loss)
+        if self.report and len(self.weight_grads) % self.report_every == 0:
+            self.report(self)
+
+
+def train_manual(problem: Problem, learning_rate: float, lam: float,
+                 iterations: int, history: History) -> None:
+    """Gradient descent on raw tensors with the hand-derived gradients."""
+    X, Y = problem.X_train, problem.Y_train
+    W, b = problem.W0, problem.b0
+    for _ in range(iterations):
+        Z = logits(X, W, b)
+        A = softmax(Z)
+        dW, db = gradients(X, Y, A, W, lam)
+        W = W - learning_rate * dW
+        b = b - learning_rate * db
+        history.add(W, b, dW, db)
+    # The update never needs the loss, so this loop skips it: `train` evaluates
+    # the loss of every recorded W and b afterwards, in one batched call.
+
+
+def train_autograd(problem: Problem, learning_rate: float, lam: float,
+                   iterations: int, history: History) -> None:
+    """Gradient descent where autograd computes dW and db from the loss."""
+    X, Y = problem.X_train, problem.Y_train
+    W = problem.W0.clone().requires_grad_()
+    b = problem.b0.clone().requires_grad_()
+    for _ in range(iterations):
+        data_loss = cross_entropy(logits(X, W, b), Y)
+        loss = data_loss + l2_penalty(W, lam)
+        loss.backward()
+        with torch.no_grad():
+            W -= learning_rate * W.grad
+            b -= learning_rate * b.grad
+        history.add(W.detach().clone(), b.detach().clone(), W.grad, b.grad,
+                    data_loss.detach())
+        # backward() adds to .grad; clearing it starts the next step from zero.
+        W.grad, b.grad = None, None
+
+
+def train_nn(problem: Problem, learning_rate: float, lam: float,
+             iterations: int, history: History, article_nn: bool = False) -> None:
+    """torch.nn.Linear, torch.nn.CrossEntropyLoss and torch.optim.SGD.
+
+    SGD's weight_decay adds weight_decay * W to the gradient, which is the
+    gradient of (weight_decay / 2) * ||W||^2. So weight_decay = 2 lam on the
+    weight and 0 on the bias is the lesson's penalty lam * ||W||^2. The
+    article's settings, weight_decay = lam on weight and bias alike, penalize
+    lam / 2 * ||W||^2 and shrink the bias too, which is why its curves parted.
+    """
+    n, k = problem.W0.shape
+    model = torch.nn.Linear(n, k)
+    with torch.no_grad():
+        # nn.Linear stores its weight as (k, n), the transpose of the lesson's W.
+        model.weight.copy_(problem.W0.T)
+        model.bias.copy_(problem.b0)
+    weight_decay, bias_decay = (lam, lam) if article_nn else (2 * lam, 0.0)
+    optimizer = torch.optim.SGD(
+        [
+            {"params": [model.weight], "weight_decay": weight_decay},
+            {"params": [model.bias], "weight_decay": bias_decay},
+        ],
+        lr=learning_rate,
+    )
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    for _ in range(iterations):
+        optimizer.zero_grad()
+        data_loss = loss_fn(model(problem.X_train), problem.y_train)
+        data_loss.backward()
+        dW, db = model.weight.grad.T, model.bias.grad
+        optimizer.step()
+        history.add(model.weight.detach().T.clone(), model.bias.detach().clone(),
+                    dW, db, data_loss.detach())
+    # The recorded dW and db lack the decay that step() adds; `train` adds it
+    # to every recorded gradient at once, so they compare with the others.
+    history.weight_decay, history.bias_decay = weight_decay, bias_decay
+
+
+def train(
+    problem: Problem,
+    implementation: str,
+    learning_rate: float,
+    lam: float,
+    iterations: int,
+    article_nn: bool = False,
+    on_progress: Callable[[Run], None] | None = None,
+    progress_every: int = 100,
+) -> Run:
+    """Train one implementation for `iterations` steps from problem.W0, b0.
+
+    A run that diverges is a result, not an error: its losses turn inf or NaN
+    from Run.diverged_at on. on_progress, if given, receives the run so far
+    every `progress_every` iterations (a page draws its curve while it trains).
+    """
+    _check_settings(implementation, learning_rate, lam, iterations)
+    def report(history: History) -> None:
+        on_progress(_summarize(problem, implementation, lam, history))
+
+    history = History(
+        problem.W0, problem.b0, report if on_progress else None, progress_every
+    )
+    if implementation == "manual":
+        train_manual(problem, learning_rate, lam, iterations, history)
+    elif implementation == "autograd":
+        train_autograd(problem, learning_rate, lam, iterations, history)
+    else:
+        train_nn(problem, learning_rate, lam, iterations, history, article_nn)
+    return _summarize(problem, implementation, lam, history)
+
+
+def _check_settings(implementation, learning_rate, lam, iterations) -> None:
+    """Refuse settings that cannot train, saying what is allowed."""
+    if implementation not in IMPLEMENTATIONS:
+        raise ValueError(
+            f"implementation must be one of {', '.join(IMPLEMENTATIONS)}, "
+            f"got {implementation!r}."
+        )
+    if not (math.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(
+            f"learning_rate must be a positive number, got {learning_rate}; "
+            "0.1 is the article's."
+        )
+    if not (math.isfinite(lam) and lam >= 0):
+        raise ValueError(
+            f"lam must be zero or positive, got {lam}; 0.01 is the article's."
+        )
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+        raise ValueError(
+            f"iterations must be a whole number of at least 1, got {iterations!r}."
+        )
+
+
+@torch.inference_mode()
+def _summarize(problem: Problem, implementation: str, lam: float,
+               history: History) -> Run:
+    """Evaluate a whole trajectory at once: T + 1 W's in one batched call each."""
+    weights = torch.stack(history.weights)  # (T + 1, n, k)
+    biases = torch.stack(history.biases)  # (T + 1, k)
+    weight_grads = torch.stack(history.weight_grads)  # (T, n, k)
+    bias_grads = torch.stack(history.bias_grads)  # (T, k)
+    before_update = slice(0, len(history.weight_grads))
+
+    # The training logits of every recorded W: Z_train (T + 1, m, k).
+    Z_train = logits(problem.X_train, weights, biases)
+    if history.data_losses:
+        data_losses = torch.stack(history.data_losses)
+    else:
+        data_losses = cross_entropy(Z_train[before_update], problem.Y_train)
+    l2_terms = l2_penalty(weights[before_update], lam)
+    losses = data_losses + l2_terms
+
+    # Add the decay that torch.optim applied outside the recorded gradients.
+    weight_grads = weight_grads + history.weight_decay * weights[before_update]
+    bias_grads = bias_grads + history.bias_decay * biases[before_update]
+
+    not_finite = (~torch.isfinite(losses)).nonzero()
+    return Run(
+        implementation=implementation,
+        losses=_frozen(losses),
+        data_losses=_frozen(data_losses),
+        l2_terms=_frozen(l2_terms),
+        train_accuracy=_frozen(accuracy(Z_train, problem.y_train)),
+        test_accuracy=_frozen(
+            accuracy(logits(problem.X_test, weights, biases), problem.y_test)
+        ),
+        weights=_frozen(weights),
+        biases=_frozen(biases),
+        weight_grads=_frozen(weight_grads),
+        bias_grads=_frozen(bias_grads),
+        diverged_at=int(not_finite[0, 0]) + 1 if len(not_finite) else None,
+    )
+
+
+def _frozen(tensor: torch.Tensor) -> np.ndarray:
+    """A read-only NumPy copy, so a cached run cannot be changed by a page."""
+    array = tensor.detach().numpy().copy()
+    array.flags.writeable = False
+    return array
