@@ -23,6 +23,11 @@ PAGES = [
     st.Page("chapters/loss.py", title="Loss and L2", url_path="loss"),
     st.Page("chapters/descent.py", title="Gradient descent", url_path="descent"),
     st.Page("chapters/three_ways.py", title="Three implementations", url_path="three"),
+    st.Page("chapters/accuracy.py", title="Accuracy in depth", url_path="accuracy"),
+    st.Page("chapters/regions.py", title="Decision regions", url_path="regions"),
+    st.Page("chapters/simplex.py", title="Probability simplex", url_path="simplex"),
+    st.Page("chapters/sweep.py", title="Learning-rate sweep", url_path="sweep"),
+    st.Page("chapters/export.py", title="Export", url_path="export"),
 ]
 
 page = st.navigation(PAGES)

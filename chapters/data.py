@@ -1,10 +1,144 @@
+"""Data and one-hot: the table, the label map, y beside Y, and the held-out rows."""
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from lesson import ui
+from lesson.figures.dataset import one_hot_pair, split_scatter
+from softmax_core import formulas, training
+
+# More rows than this make the one-hot cells too small to read.
+MAX_ROWS = 30
 
 ctx = ui.context()
-st.title("data")
-run = ctx.run()
-ui.show_trouble(run)
-from lesson.figures.curves import loss_curves
-ui.show_figure(loss_curves({"manual": run}))
+data = ctx.dataset
+m, n, k = data.m, data.n, data.k
+X, y = data.X.numpy(), data.y.numpy()
+problem = ctx.problem()
+is_test = np.zeros(m, dtype=bool)
+is_test[problem.test_rows.numpy()] = True
+
+st.title("Data and one-hot labels")
+st.markdown(
+    f"The model learns from a table of m = {m} rows, one example each. Every row "
+    f"has n = {n} numbers, the features, and a label naming one of k = {k} "
+    f"classes. In the lesson's letters the features are X ({m}, {n}) and the "
+    f"labels are y ({m},)."
+)
+for notice in data.notices:
+    st.caption(notice)
+for warning in data.warnings:
+    st.warning(warning)
+
+st.subheader("The table")
+# The label first: with many features it would sit far off to the right.
+labels = pd.DataFrame(
+    {"class name": np.asarray(data.class_names, dtype=object)[y],
+     "y, its index": y, "split": np.where(is_test, "test", "train")},
+)  # fmt: skip
+table = pd.concat([labels, pd.DataFrame(X, columns=list(data.feature_names))], axis=1)
+table.index.name = "row i"
+st.dataframe(table, height=300)
+
+st.subheader("The label map")
+st.markdown(
+    "The model computes with numbers, not names, so each class gets an index j "
+    "from 0 to k - 1, numbered in the order the classes first appear in the "
+    "table. The article kept this map in a dictionary called target_map:"
+)
+target_map = dict(zip(data.class_names, range(k), strict=True))
+st.code(f"target_map = {target_map}", language="python")
+train_counts = np.bincount(y[~is_test], minlength=k)
+test_counts = np.bincount(y[is_test], minlength=k)
+label_map = pd.DataFrame(
+    {"index j": range(k), "rows": train_counts + test_counts,
+     "train rows": train_counts, "test rows": test_counts},
+    index=pd.Index(data.class_names, name="class name"),
+)  # fmt: skip
+st.dataframe(label_map, width="content")
+
+st.subheader("One-hot labels")
+st.markdown(
+    "The loss compares the model's k probabilities for a row with a row of k "
+    "numbers that says which class is right: a 1 in column y_i, 0 elsewhere. "
+    "Stacking those rows gives the one-hot matrix Y (m, k)."
+)
+st.latex(
+    r"Y_{ij} = \begin{cases} 1 & \text{if } y_i = j \\ 0 & \text{otherwise}"
+    r"\end{cases} \qquad i = 0, \dots, m - 1, \quad j = 0, \dots, k - 1"
+)
+# Open on the first change of class, where the 1 moves to another column.
+change = np.flatnonzero(y != y[0])
+start = max(0, int(change[0]) - 4) if len(change) else 0
+left, right = st.columns([3, 2], gap="large")
+first, last = left.slider(
+    "Rows shown",
+    min_value=0,
+    max_value=m - 1,
+    value=(start, min(m - 1, start + 11)),
+    key="data_rows",
+    bind="query-params",
+    help=f"Choose up to {MAX_ROWS} consecutive rows of the table.",
+)
+if last - first + 1 > MAX_ROWS:
+    left.caption(f"Showing the first {MAX_ROWS} of the rows chosen.")
+    last = first + MAX_ROWS - 1
+shown = np.arange(first, last + 1)
+Y = formulas.one_hot(data.y, k).numpy()
+with left:
+    ui.show_figure(
+        one_hot_pair(y[shown], Y[shown], shown, data.class_names), key="data_one_hot"
+    )
+right.markdown(
+    "Each row of Y holds a single 1, in the column its label names, drawn in that "
+    "class's colour. Move the rows to where the label changes and watch the 1 "
+    "jump to another column.\n\n"
+    f"k = {k} comes from the whole label set, never from the rows at hand: a "
+    "slice of rows that all belong to one class still needs all k columns, and so "
+    "do the test rows, which may happen to lack a class. That is why one_hot takes "
+    "k as an argument:"
+)
+ui.show_source(formulas.one_hot)
+
+st.subheader("Rows held out for testing")
+n_test = int(is_test.sum())
+st.markdown(
+    f"Before training, the rows are shuffled with the sidebar's seed "
+    f"({ctx.settings.seed}); the first {m - n_test} train the model "
+    f"(train fraction {ctx.settings.train_fraction:g}) and the other {n_test} are "
+    "held out. The model never sees the test rows while it learns, so its accuracy "
+    "on them says how well it does on examples it has not met. Change the seed or "
+    "the train fraction and watch the open rings move."
+)
+if n < 2:
+    st.info("This data set has a single feature, so there is no pair to plot.")
+else:
+    # On Iris the petal columns separate the classes best; else the first two.
+    petal = [f for f, name in enumerate(data.feature_names) if "petal" in name.lower()]
+    x_default, y_default = petal[:2] if len(petal) >= 2 else (0, 1)
+    left, right = st.columns(2)
+    x_feature = left.selectbox(
+        "Feature across", range(n), index=x_default,
+        format_func=data.feature_names.__getitem__, key="data_x",
+        bind="query-params",
+    )  # fmt: skip
+    y_feature = right.selectbox(
+        "Feature up", range(n), index=y_default,
+        format_func=data.feature_names.__getitem__, key="data_y",
+        bind="query-params",
+    )  # fmt: skip
+    figure = split_scatter(
+        X[:, [x_feature, y_feature]],
+        y,
+        is_test,
+        (data.feature_names[x_feature], data.feature_names[y_feature]),
+        data.class_names,
+    )
+    ui.show_figure(figure, key="data_split")
+st.markdown(
+    "The split happens in prepare, which also draws the random start W, b and, "
+    "with Standardize on, rescales the features by the training rows' mean and "
+    "standard deviation only:"
+)
+ui.show_source(training.prepare)

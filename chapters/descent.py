@@ -1,10 +1,161 @@
+"""Gradient descent: the gradients and the update of every iteration, one at a time."""
+
+import math
+
+import numpy as np
 import streamlit as st
 
 from lesson import ui
+from lesson.figures.curves import loss_curves
+from lesson.figures.steps import (
+    heatmap,
+    live_loss,
+    number_text,
+    update_latex,
+    update_table,
+)
+from softmax_core import formulas, train, training
+
+PAUSE = 0.5  # seconds between two frames while playing
+PLAY_FRAMES = 60  # playing through a whole run takes about this many frames
+LIVE_FRAMES = 25  # how many times "Train live" redraws its curve
+LATEX_MAX_ENTRIES = 24  # larger matrices are shown as a table
 
 ctx = ui.context()
-st.title("descent")
-run = ctx.run()
+settings, dataset, run = ctx.settings, ctx.dataset, ctx.run()
+T = settings.iterations
+
+st.title("Gradient descent")
+st.markdown(
+    "Each iteration computes the gradients dW and db, the direction in which the "
+    "loss rises fastest, and takes a step of size α the other way."
+)
+st.latex(
+    r"dW = -\frac{1}{m} X^\top (Y - A) + 2 \lambda W, \qquad "
+    r"db = -\frac{1}{m} \sum_{i=1}^{m} (Y_i - A_i)"
+)
+st.latex(r"W \leftarrow W - \alpha \, dW, \qquad b \leftarrow b - \alpha \, db")
 ui.show_trouble(run)
-from lesson.figures.curves import loss_curves
-ui.show_figure(loss_curves({"manual": run}))
+
+
+def move(step: int) -> None:
+    t = st.session_state.get("descent_iteration", 1) + step
+    st.session_state["descent_iteration"] = min(max(t, 1), T)
+
+
+def play_or_stop() -> None:
+    playing = not st.session_state.get("descent_playing", False)
+    if playing and st.session_state.get("descent_iteration", 1) >= T:
+        st.session_state["descent_iteration"] = 1
+    st.session_state["descent_playing"] = playing
+
+
+def show_iteration(t: int) -> None:
+    """The loss, the gradients and the update of iteration t (1..T)."""
+    W, W_next, dW = run.weights[t - 1], run.weights[t], run.weight_grads[t - 1]
+    b, b_next, db = run.biases[t - 1], run.biases[t], run.bias_grads[t - 1]
+    loss = run.losses[t - 1]
+    st.markdown(
+        f"Iteration {t}: the loss at W, b before the step is **{number_text(loss)}**; "
+        f"after it, {run.train_accuracy[t]:.1%} of the training rows are right."
+    )
+    if not (np.isfinite(dW).all() and np.isfinite(W_next).all() and np.isfinite(loss)):
+        st.warning(
+            "At this iteration some numbers are no longer finite: they are shown "
+            "as inf or NaN, and their heatmap cells stay blank. The loss curve "
+            "ends at the last finite loss."
+        )
+    # A diverged loss grows by orders of magnitude: only a log axis shows it.
+    curve = loss_curves({"manual": run}, t, log_y=run.diverged_at is not None)
+    ui.show_figure(curve, key="descent_loss")
+
+    features, classes = dataset.feature_names, dataset.class_names
+    dW_map = heatmap(dW, features, classes, "dW", "feature", "class")
+    db_map = heatmap(db[None], ["db"], classes, "db", "", "class", height=200)
+    # Side by side while there are few classes; many need the whole width.
+    few = len(classes) <= 5
+    left, right = st.columns([3, 2]) if few else (st.container(), st.container())
+    with left:
+        ui.show_figure(dW_map, key="descent_dW")
+    with right:
+        ui.show_figure(db_map, key="descent_db")
+
+    st.markdown(f"The update of iteration {t}, with α = {settings.learning_rate:g}:")
+    for name, before, grad, after, rows in (
+        ("W", W, dW, W_next, features),
+        ("b", b, db, b_next, ["(bias)"]),
+    ):
+        if before.size <= LATEX_MAX_ENTRIES:
+            st.latex(update_latex(name, before, grad, after, settings.learning_rate))
+        else:
+            table = update_table(name, before, grad, after, rows, classes)
+            st.dataframe(table, hide_index=True, height=min(400, 35 * len(table) + 40))
+
+
+# The step-through lives in a fragment: while playing, a timer reruns only it.
+playing = st.session_state.get("descent_playing", False)
+
+
+@st.fragment(run_every=PAUSE if playing else None)
+def step_through() -> None:
+    if st.session_state.get("descent_playing", False) != playing:
+        st.rerun()  # only a full rerun starts or stops the timer
+    if playing and st.session_state.get("descent_iteration", 1) >= T:
+        st.session_state["descent_playing"] = False
+        st.rerun()
+    if playing:
+        move(math.ceil(T / PLAY_FRAMES))
+
+    previous, following, play, _ = st.columns([1, 1, 1, 3])
+    previous.button("◀ Previous", on_click=move, args=(-1,), key="descent_previous")
+    following.button("Next ▶", on_click=move, args=(1,), key="descent_next")
+    play.button(
+        "■ Stop" if playing else "▶ Play", on_click=play_or_stop, key="descent_play"
+    )
+    t = st.slider("Iteration", 1, T, key="descent_iteration", bind="query-params")
+    show_iteration(t)
+
+
+if T == 1:
+    st.caption(
+        "The sidebar asks for a single iteration; raise it to step through more."
+    )
+    show_iteration(1)
+else:
+    step_through()
+
+# Training from the start while the audience watches.
+st.subheader("Train live")
+st.markdown(
+    f"Trains {T} iterations from the same start and draws the loss as it goes, "
+    "through the callback that `train` calls every few iterations."
+)
+if st.button("Train live", key="descent_live"):
+    frame = st.empty()
+    every = max(1, T // LIVE_FRAMES)
+
+    def draw(so_far) -> None:
+        with frame.container():
+            st.caption(f"Iteration {so_far.iterations} of {T}")
+            ui.show_figure(
+                live_loss(so_far, T), key=f"descent_live_{so_far.iterations}"
+            )
+
+    final = train(
+        ctx.problem(),
+        "manual",
+        settings.learning_rate,
+        settings.lam,
+        T,
+        on_progress=draw,
+        progress_every=every,
+    )
+    if T % every:
+        draw(final)
+
+st.subheader("The code")
+ui.show_source(formulas.gradients, training.train_manual)
+st.caption(
+    "train_manual is the loop the figures above come from: train records every W, "
+    "b, dW and db it hands to history."
+)

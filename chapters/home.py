@@ -1,10 +1,146 @@
+"""Home: what the lesson is, the model drawn as a network, the data, settings to try."""
+
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from lesson import ui
+from lesson.figures.dataset import class_counts
+from lesson.figures.network import last_finite_step, network_diagram
+from softmax_core import training
 
 ctx = ui.context()
-st.title("home")
+data = ctx.dataset
+
+st.title("Softmax regression, three ways")
+st.markdown(
+    "Softmax regression, also called multinomial logistic regression, gives each "
+    "example a probability for each of k classes. This lesson builds it step by "
+    "step on the Iris flowers, following an article that wrote it three times in "
+    "PyTorch: with gradients derived by hand, with autograd, and with torch.nn. "
+    "All three train live here, on the settings you choose."
+)
+
+st.subheader("How to use it")
+st.markdown(
+    "- **The sidebar** holds the settings every page shares: the data set, the "
+    "learning rate α, the L2 strength λ, the number of iterations, the seed and "
+    "train fraction of the split, and whether the features are standardized. "
+    "Change one and every page follows. The address bar follows too, so a copied "
+    "link opens the lesson with the same settings.\n"
+    "- **The pages** go in order, from top to bottom in the sidebar: the data and "
+    "its one-hot labels, the forward pass, softmax, the loss, gradient descent, and "
+    "the three implementations side by side. The pages after those look deeper: "
+    "accuracy, decision regions, the probability simplex, a learning-rate sweep.\n"
+    "- **Every page shows its equation and the code that computes it.** The code "
+    "is read from the lesson's own source while the app runs, so what you read is "
+    "exactly what runs.\n"
+    "- **Lecture mode**, at the bottom of the sidebar, enlarges text and lines for "
+    "a projector."
+)
+
+# The model, drawn with the weights the sidebar's settings trained.
+st.subheader("The model as a network")
 run = ctx.run()
 ui.show_trouble(run)
-from lesson.figures.curves import loss_curves
-ui.show_figure(loss_curves({"manual": run}))
+t = last_finite_step(run.weights, run.biases)
+st.markdown(
+    f"Each of the n = {data.n} features is an input; each of the k = {data.k} "
+    "classes is an output. The edge from feature f to class j carries the weight "
+    "W[f, j], and output j adds up its edges and its bias to get the logit Z_j. "
+    "Softmax, a later page, turns the k logits into probabilities."
+)
+st.latex(r"Z_j = \sum_{f=1}^{n} X_f\, W_{fj} + b_j")
+st.markdown(
+    f"Drawn: W and b after {t} iterations of gradient descent with the sidebar's "
+    "settings. Red edges are positive weights, blue ones negative; the thicker "
+    "the edge, the larger the weight. A weight's size also depends on its "
+    "feature's scale: a feature measured in large numbers needs only small "
+    "weights. Switch on Standardize features to compare the edges fairly."
+)
+if t < run.iterations:
+    st.caption(
+        f"The weights stopped being finite numbers after iteration {t}, so the "
+        "diagram shows them as they were then."
+    )
+ui.show_figure(
+    network_diagram(
+        run.weights[t], run.biases[t], data.feature_names, data.class_names
+    ),
+    key="home_network",
+)
+with st.expander("The loop that trained these weights"):
+    ui.show_source(
+        training.train_manual,
+        caption="One of the three implementations; the pages that follow take "
+        "it apart line by line.",
+    )
+
+# The data at a glance.
+st.subheader("The data at a glance")
+problem = ctx.problem()
+y_train, y_test = problem.y_train.numpy(), problem.y_test.numpy()
+counts = {
+    "m, rows": data.m,
+    "n, features": data.n,
+    "k, classes": data.k,
+    "training rows": len(y_train),
+    "test rows": len(y_test),
+}
+for column, (label, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
+    column.metric(label, value)
+ui.show_figure(
+    class_counts(
+        np.bincount(y_train, minlength=data.k),
+        np.bincount(y_test, minlength=data.k),
+        data.class_names,
+    ),
+    key="home_counts",
+)
+with st.expander("Each feature's range"):
+    X = data.X.numpy()
+    summary = pd.DataFrame(
+        {"min": X.min(axis=0), "mean": X.mean(axis=0), "max": X.max(axis=0)},
+        index=pd.Index(data.feature_names, name="feature"),
+    )
+    st.dataframe(summary, width="content", height="auto")
+    st.caption(
+        "Features on very different scales make gradient descent slow; the "
+        "Standardize toggle rescales each to mean 0 and standard deviation 1."
+    )
+
+# Links that set the sidebar. A page_link would keep this session's sidebar; a
+# link that opens a new session makes the sidebar read its values from the URL.
+st.subheader("Three settings worth trying")
+st.markdown(
+    "Each link opens a new tab with the lesson set up: the settings named in the "
+    "link, and the rest at their starting values."
+)
+TRIES = (
+    (
+        "descent",
+        {"learning_rate": 10, "lam": 0.5},
+        "α = 10 and λ = 0.5: training diverges",
+        "Each step multiplies W by 1 - 2αλ = -9, so the weights grow until they "
+        "overflow. Watch the loss curve break off.",
+    ),
+    (
+        "descent",
+        {"standardize": "true"},
+        "Standardized features: far fewer iterations to converge",
+        "With every feature on the same scale, one learning rate suits them all. "
+        "Compare the loss after 250 iterations with the toggle off.",
+    ),
+    (
+        "three",
+        {"article_nn": "true"},
+        "The article's nn settings: the nn curve parts from the other two",
+        "The article gave torch.optim.SGD weight_decay = λ on the weight and the "
+        "bias, which is not the penalty the other two implementations minimize.",
+    ),
+)
+for url_path, settings_in_link, label, what_to_see in TRIES:
+    st.markdown(f"**[{label}](./{url_path}?{urlencode(settings_in_link)})**")
+    st.caption(what_to_see)

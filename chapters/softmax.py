@@ -1,10 +1,131 @@
+"""Softmax: one example's logits turned into probabilities, and where the naive
+formula breaks."""
+
+import numpy as np
 import streamlit as st
+import torch
 
 from lesson import ui
+from lesson.figures.matrices import class_bars
+from lesson.figures.steps import (
+    LOGITS_EXAMPLE,
+    naive_vs_stable,
+    parse_logits,
+    probability_bars,
+    softmax_table,
+)
+from softmax_core import formulas
 
 ctx = ui.context()
-st.title("softmax")
-run = ctx.run()
+problem, run, dataset = ctx.problem(), ctx.run(), ctx.dataset
+
+st.title("Softmax")
+st.markdown(
+    "The model gives each class a score, the logit z_j. Softmax turns the k logits "
+    "of one example into k probabilities that are positive and add up to 1: the "
+    "larger a logit, the larger its share."
+)
+st.latex(r"A_{ij} = \frac{e^{Z_{ij}}}{\sum_{l=1}^{k} e^{Z_{il}}}")
 ui.show_trouble(run)
-from lesson.figures.curves import loss_curves
-ui.show_figure(loss_curves({"manual": run}))
+
+# One example, at the random start and after training.
+st.subheader("One example, before and after training")
+row = st.number_input(
+    f"Row of the data set (0 to {dataset.m - 1})",
+    min_value=0,
+    max_value=dataset.m - 1,
+    value=0,
+    key="softmax_sample",
+    bind="query-params",
+    width=260,
+)
+# The split shuffled the rows; find this row among the train and test features.
+order = torch.cat([problem.train_rows, problem.test_rows])
+position = int(torch.argsort(order)[row])
+x = torch.cat([problem.X_train, problem.X_test])[position]
+part = "training" if position < len(problem.train_rows) else "test"
+st.caption(
+    f"Row {row} is a {part} row; its true class is "
+    f"**{dataset.class_names[int(dataset.y[row])]}**."
+)
+
+# A diverged run's last W is not finite; its last finite W still makes the point.
+trained = run.iterations if run.diverged_at is None else max(run.diverged_at - 2, 0)
+moments = {
+    "At the start (W₀, b₀)": (run.weights[0], run.biases[0]),
+    f"After {trained} iterations": (run.weights[trained], run.biases[trained]),
+}
+naive_fails = False
+for i, (column, (title, (W, b))) in enumerate(
+    zip(st.columns(2), moments.items(), strict=True)
+):
+    Z = formulas.logits(x[None], torch.tensor(W), torch.tensor(b))
+    naive_fails |= bool(formulas.naive_softmax(Z).isnan().any())
+    with column:
+        st.markdown(f"**{title}**")
+        logit_bars = class_bars(Z[0].numpy(), dataset.class_names, "logit  Z_i", "Z")
+        ui.show_figure(logit_bars, key=f"softmax_Z_{i}")
+        A = formulas.softmax(Z)[0].numpy()
+        A_bars = probability_bars(A, dataset.class_names, "A_i = softmax(Z_i)")
+        ui.show_figure(A_bars, key=f"softmax_A_{i}")
+if run.diverged_at is not None:
+    st.caption(
+        f"Training broke at iteration {run.diverged_at}, so the right-hand side uses "
+        f"W and b after iteration {trained}, the last with a finite loss. Its "
+        "logits are huge, yet the stable softmax still makes probabilities of them."
+    )
+if naive_fails:
+    st.info(
+        "These logits are large enough that the naive formula below would "
+        "return NaN for this row; the stable one, used here, does not."
+    )
+st.markdown(
+    "At the start the weights are random, so the probabilities say little. "
+    "After training, the bar of the true class should stand tallest."
+)
+
+# The naive formula and the stable one, with the code that runs.
+st.subheader("Naive and stable")
+st.markdown(
+    "Written as it reads, the formula computes e^z first. In float32, e^z "
+    "overflows to infinity once z passes about 88, and inf / inf is NaN: no "
+    "number at all. Subtracting the largest logit first changes nothing in "
+    "the result, since the factor e^(-max) cancels, but every e^z then lies "
+    "between 0 and 1."
+)
+naive_column, stable_column = st.columns(2)
+naive_column.latex(r"\text{naive: } A_j = \frac{e^{z_j}}{\sum_l e^{z_l}}")
+stable_column.latex(
+    r"\text{stable: } A_j = \frac{e^{z_j - \max z}}{\sum_l e^{z_l - \max z}}"
+)
+ui.show_source(formulas.naive_softmax, formulas.softmax)
+
+# Typed logits: the naive formula breaks where the stable one does not.
+st.subheader("Try your own logits")
+text = st.text_input(
+    "Logits z, separated by commas (2 to 20 values)",
+    value=LOGITS_EXAMPLE,
+    key="softmax_logits",
+    bind="query-params",
+)
+try:
+    z = parse_logits(text)
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+
+Z = torch.from_numpy(z)[None]
+naive, stable = formulas.naive_softmax(Z)[0].numpy(), formulas.softmax(Z)[0].numpy()
+ui.show_figure(naive_vs_stable(z, naive, stable), key="softmax_typed")
+st.dataframe(softmax_table(z, naive, stable), hide_index=True)
+if np.isnan(naive).any():
+    st.markdown(
+        "The naive formula returned **NaN**: an e^z overflowed to inf (and "
+        "inf / inf is NaN), or every e^z underflowed to 0 (and 0 / 0 is NaN). "
+        "The stable one still gives probabilities that add up to 1."
+    )
+else:
+    st.markdown(
+        "Here both agree. Type a logit above 88, such as 1000, or make all of "
+        "them below -104, to see the naive formula fail."
+    )

@@ -1,10 +1,167 @@
+import pandas as pd
 import streamlit as st
 
 from lesson import ui
+from lesson.figures import compare, curves
+from softmax_core import IMPLEMENTATIONS, formulas, training
 
 ctx = ui.context()
-st.title("three_ways")
-run = ctx.run()
-ui.show_trouble(run)
-from lesson.figures.curves import loss_curves
-ui.show_figure(loss_curves({"manual": run}))
+s = ctx.settings
+dataset = ctx.dataset
+
+st.title("Three implementations, one result")
+st.markdown(
+    "The article trained the same model three times: with gradients derived by "
+    "hand (**manual**), with gradients found by **autograd**, and with `torch.nn` "
+    "and `torch.optim` (**nn**). All three start from the same W and b and "
+    "minimize the same objective, so they should walk the same path:"
+)
+st.latex(
+    r"J(W, b) = -\frac{1}{m}\sum_{i=1}^{m}\sum_{j=1}^{k} Y_{ij}\log A_{ij}"
+    r" + \lambda\lVert W\rVert^2, \qquad A = \mathrm{softmax}(XW + b)"
+)
+with st.expander("The code of J"):
+    ui.show_source(formulas.cross_entropy, formulas.l2_penalty)
+
+with st.spinner("Training manual, autograd and nn…"):
+    runs = {name: ctx.run(name) for name in IMPLEMENTATIONS}
+for run in runs.values():
+    if ui.trouble(run, s):
+        ui.show_trouble(run)
+        break
+
+# The chart goes here; it marks the iteration chosen further down.
+chart = st.container()
+total = ctx.problem().y_test.shape[0]
+for column, (name, run) in zip(st.columns(len(runs)), runs.items(), strict=True):
+    # A run that broke is judged at its last W with a finite loss.
+    last = compare.last_finite_update(run)
+    right = "–" if last is None else round(float(run.test_accuracy[last]) * total)
+    column.metric(f"{name}: test accuracy", f"{right}/{total}")
+
+# Why the article's nn settings part the curves.
+gap = compare.largest_gap(runs)
+parted = s.article_nn and s.lam > 0
+if gap is None:
+    st.info("No iteration has a finite loss in two runs, so there is no gap to show.")
+elif parted:
+    st.info(
+        f"The curves part: nn ends at J = {runs['nn'].losses[-1]:.4g}, the "
+        f"others at {runs['manual'].losses[-1]:.4g} (largest gap {gap.value:.3g}, "
+        f"at iteration {gap.iteration}). The article's nn settings are on."
+    )
+elif gap.relative < 1e-4:
+    st.success(
+        f"The three curves lie on top of each other; the dashes keep all three "
+        f"visible. The largest gap between any two is {gap.value:.2g} "
+        f"({gap.pair[0]} and {gap.pair[1]}, iteration {gap.iteration}, "
+        f"{gap.relative:.1g} of the loss there): float32 rounding, because each "
+        "adds up the same products in a different order."
+    )
+else:
+    st.warning(
+        f"The curves drift apart: the largest gap is {gap.value:.3g} "
+        f"({gap.pair[0]} and {gap.pair[1]}, iteration {gap.iteration}). With "
+        f"steps of α = {s.learning_rate:g} the loss bounces, and each bounce "
+        "enlarges the float32 rounding differences between the three."
+    )
+if any(run.diverged_at for run in runs.values()):
+    st.caption(
+        "Curves stop at their last finite loss; iterations where a loss is not a "
+        "finite number are left out of the gap. A run that broke is judged at "
+        "its last W with a finite loss."
+    )
+
+st.subheader("SGD's weight_decay and the penalty λ‖W‖²")
+st.markdown(
+    "`torch.optim.SGD(weight_decay=wd)` adds wd·W to the gradient before each "
+    "step. That is the gradient of (wd/2)‖W‖², not of wd‖W‖²:"
+)
+st.latex(
+    r"\frac{\partial}{\partial W}\,\frac{wd}{2}\lVert W\rVert^2 = wd\cdot W"
+    r"\quad\Longrightarrow\quad wd = 2\lambda \text{ gives } \lambda\lVert W\rVert^2"
+)
+st.markdown(
+    "The article set weight_decay = λ on the weight **and** the bias: nn then "
+    "minimized λ/2·‖W‖² + λ/2·‖b‖², half the lesson's penalty on W plus one on "
+    "b that the others lack. Ours sets weight_decay = 2λ on the weight and 0 on "
+    "the bias, the same J as manual and autograd."
+)
+if parted:
+    st.markdown(
+        "Every curve above shows the lesson's J. nn now minimizes a different "
+        "sum, so it settles on other W and b, and its J stays apart."
+    )
+elif s.article_nn:
+    st.caption("With λ = 0 both settings add no decay, so the curves still agree.")
+else:
+    st.caption("Switch on *The article's nn settings* in the sidebar to see them part.")
+
+st.subheader("The gradients at one iteration")
+st.markdown(
+    "At iteration 1 all three compute dW and db at the same start W, b; later, "
+    "each at its own W, b. Same colours mean the same gradients. In formulas:"
+)
+st.latex(
+    r"dW = -\frac{1}{m} X^\top (Y - A) + 2\lambda W, \qquad "
+    r"db = -\frac{1}{m}\sum_{i=1}^{m} (Y_i - A_i)"
+)
+with st.expander("The code of dW and db (manual; autograd and nn find them alone)"):
+    ui.show_source(formulas.gradients)
+t = 1
+if s.iterations > 1:
+    # A shorter run than the last one: keep the chosen iteration inside it.
+    if st.session_state.get("three_iteration", 1) > s.iterations:
+        st.session_state["three_iteration"] = s.iterations
+    t = st.slider(
+        "Iteration t",
+        1,
+        s.iterations,
+        key="three_iteration",
+        bind="query-params",
+        help="dW and db of iteration t, computed at the W and b after t - 1 updates.",
+    )
+grads = {name: run.weight_grads[t - 1] for name, run in runs.items()}
+bias_grads = {name: run.bias_grads[t - 1] for name, run in runs.items()}
+ui.show_figure(
+    compare.gradient_heatmaps(grads, dataset.feature_names, dataset.class_names, t),
+    key="three_gradients",
+)
+db_table = pd.DataFrame(bias_grads, index=dataset.class_names).T
+st.dataframe(db_table.rename_axis("db").style.format("{:.6g}"))
+
+left, right = st.columns(2)
+for column, label, arrays in ((left, "dW", grads), (right, "db", bias_grads)):
+    largest = compare.largest_difference(arrays)
+    shown = "not finite" if largest is None else f"{largest:.2g}"
+    column.metric(f"Largest |difference| in {label}", shown)
+st.caption(
+    "Over every pair of implementations and every entry; entries that are not "
+    "finite numbers are left out."
+)
+st.info(
+    "nn.Linear stores its weight as a (k, n) matrix, the transpose of W, so "
+    "the nn loop records `model.weight.grad.T` to compare it with dW (n, k). "
+    "nn's recorded gradient also includes the decay wd·W that SGD adds inside "
+    "`step()`, the counterpart of 2λW in the other two."
+)
+
+with chart:
+    log_y = compare.spans_decades(runs)
+    fig = curves.loss_curves(runs, mark_iteration=t, log_y=log_y)
+    ui.show_figure(fig, key="three_losses")
+    if log_y:
+        st.caption("The loss spans several powers of ten, so its axis is logarithmic.")
+
+st.subheader("The three training loops")
+st.markdown("Each loop as it runs in this app, beside its own curve.")
+loops = (training.train_manual, training.train_autograd, training.train_nn)
+for tab, loop, (name, run) in zip(
+    st.tabs(list(runs)), loops, runs.items(), strict=True
+):
+    # Lecture mode's larger code needs the full width; the curve goes below.
+    code, curve = [tab.container()] * 2 if s.lecture else tab.columns([5, 2])
+    with code:
+        ui.show_source(loop)
+    with curve:
+        ui.show_figure(curves.loss_curves({name: run}), key=f"three_curve_{name}")

@@ -14,6 +14,7 @@ import streamlit as st
 
 from lesson.settings import Settings
 from softmax_core import Dataset, Problem, Run, load_builtin, prepare, train
+from softmax_core.sweep import Sweep, sweep
 
 RUN_LENGTHS = (250, 1000, 5000)
 MAX_STORED_RUNS = 256
@@ -103,3 +104,29 @@ def get_run(
         )
         store.put(key, run)
     return run.first(settings.iterations)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _sweep(
+    dataset_key: str, _dataset: Dataset, seed: int, train_fraction: float,
+    standardize: bool, learning_rates: tuple, lams: tuple, iterations: int,
+) -> Sweep:
+    split = problem(dataset_key, _dataset, seed, train_fraction, standardize)
+    return sweep(split, learning_rates, lams, iterations)
+
+
+def get_sweep(
+    dataset_key: str, dataset: Dataset, settings: Settings,
+    learning_rates: tuple[float, ...], lams: tuple[float, ...],
+) -> Sweep:
+    """The manual loop for several (alpha, lam) at once, cut to settings.iterations.
+
+    The split and start come from settings; the learning rate and lam on the
+    sidebar are ignored in favour of the pairs given.
+    """
+    s = settings
+    result = _sweep(
+        dataset_key, dataset, s.seed, s.train_fraction, s.standardize,
+        learning_rates, lams, run_length(s.iterations),
+    )
+    return result.first(s.iterations)

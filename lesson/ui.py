@@ -11,10 +11,10 @@ from functools import cache
 
 import streamlit as st
 
-from lesson import runs
+from lesson import runs, upload
 from lesson.figures.style import for_projector
 from lesson.settings import Settings, draw_sidebar
-from softmax_core import BUILTIN_DATASETS, Dataset, Problem, Run
+from softmax_core import Dataset, Problem, Run
 
 @dataclass(frozen=True)
 class Context:
@@ -36,18 +36,10 @@ class Context:
 
 def start() -> None:
     """Draw the sidebar and keep the context for the page that runs next."""
-    with st.sidebar:
-        choice = st.selectbox(
-            "Data",
-            options=list(BUILTIN_DATASETS),
-            format_func=BUILTIN_DATASETS.get,
-            key="data",
-            bind="query-params",
-        )
+    data = upload.choose_data()
     settings = draw_sidebar()
-    st.session_state["context"] = Context(
-        settings, choice, runs.builtin_dataset(choice)
-    )
+    data.warn_about_scales(settings.standardize)
+    st.session_state["context"] = Context(settings, data.key, data.dataset)
     if settings.lecture:
         st.html(LECTURE_CSS)
 
@@ -62,6 +54,8 @@ LECTURE_CSS = """
   .stMainBlockContainer h1 { font-size: 3rem; }
   .stMainBlockContainer code { font-size: 1.1rem; }
   .katex { font-size: 1.5em; }
+  [data-testid="stMetricValue"] { font-size: 3rem; }
+  [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
   section[data-testid="stSidebar"] .stElementContainer { margin-bottom: -0.6rem; }
 </style>
 """

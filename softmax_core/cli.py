@@ -2,6 +2,7 @@
 
     python -m softmax_core --implementation all --iterations 250
     python -m softmax_core --data my.csv --label-column kind --json
+    python -m softmax_core --dataset wine --standardize
 
 Bad input prints one line to stderr and exits with status 2.
 """
@@ -10,15 +11,29 @@ import argparse
 import json
 import math
 import sys
+from typing import NoReturn
 
-from softmax_core.data import IRIS_PATH, DataError, load_csv
+from softmax_core.data import (
+    BUILTIN_DATASETS,
+    IRIS_PATH,
+    DataError,
+    load_builtin,
+    load_csv,
+)
 from softmax_core.training import IMPLEMENTATIONS, Problem, Run, prepare, train
 
 PRINT_EVERY = 25
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors, like every other error here, take one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message}; see {self.prog} --help.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m softmax_core",
         description="Train softmax regression three ways in PyTorch.",
     )
@@ -36,7 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the article's nn settings: weight_decay = lam on weight and bias",
     )
-    parser.add_argument("--data", metavar="PATH", help="a CSV file (default: Iris)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--data", metavar="PATH", help="a CSV file (default: Iris)")
+    source.add_argument(
+        "--dataset",
+        choices=tuple(BUILTIN_DATASETS),
+        help="a built-in data set instead of a CSV, as the app offers them",
+    )
     parser.add_argument("--label-column", metavar="NAME")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
@@ -45,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        dataset = load_csv(args.data or IRIS_PATH, args.label_column)
+        if args.dataset:
+            dataset = load_builtin(args.dataset)
+        else:
+            dataset = load_csv(args.data or IRIS_PATH, args.label_column)
         problem = prepare(
             dataset, args.seed, args.train_fraction, args.standardize
         )
@@ -109,8 +133,8 @@ def _run_json(run: Run) -> dict:
         "losses": [_finite_or_none(loss) for loss in run.losses.tolist()],
         "train_accuracy": _finite_or_none(float(run.train_accuracy[-1])),
         "test_accuracy": _finite_or_none(float(run.test_accuracy[-1])),
-        "weights": run.W.tolist(),
-        "bias": run.b.tolist(),
+        "weights": [[_finite_or_none(w) for w in row] for row in run.W.tolist()],
+        "bias": [_finite_or_none(b) for b in run.b.tolist()],
         "diverged_at": run.diverged_at,
     }
 

@@ -173,6 +173,12 @@ def read_table(
             "then one line per example.",
             "empty",
         )
+    if not text.splitlines()[0].strip():
+        raise DataError(
+            f"{name} starts with a blank line, but line 1 should hold the column "
+            "names. Remove the blank lines above them.",
+            "blank_header",
+        )
 
     # Choose the separator, and refuse lines pandas would misread, before parsing.
     separator = _sniff_separator(text)
@@ -202,10 +208,10 @@ def _parse(text: str, separator: str, width: int, name: str) -> pd.DataFrame:
             usecols=range(width),
         )
     except pd.errors.ParserError as error:
+        # The csv module has passed the file already, so this should not happen.
         raise DataError(
-            f"{name} could not be read as a table ({error}). A common cause is a "
-            'quote mark (") that opens a value and is never closed; check the '
-            "quotes.",
+            f"{name} could not be read as a table (pandas says: {error}). Check that "
+            "it is a CSV file with the same number of fields on every line.",
             "unreadable",
         ) from error
 
@@ -234,9 +240,11 @@ def _read_bytes(source: str | os.PathLike | bytes) -> bytes:
             "missing_file",
         )
     if not path.is_file():
+        # A relative path is looked up from the folder the program runs in.
+        looked = "" if path.is_absolute() else f" (looked for {path.absolute()})"
         raise DataError(
-            f"File '{path}' does not exist (looked for {path.absolute()}). "
-            "Check the file name and its folder.",
+            f"File '{path}' does not exist{looked}. Check the file name and its "
+            "folder.",
             "missing_file",
         )
     return path.read_bytes()
@@ -284,22 +292,37 @@ def _sniff_separator(text: str) -> str:
 
 
 def _check_field_counts(text: str, separator: str) -> int:
-    """The number of header fields; refuse a line with more fields that hold text.
+    """The number of header fields; refuse lines pandas would misread.
 
     Empty extra fields (a separator at the end of each line) are common and
-    harmless. Extra fields with text would shift the values into wrong columns.
+    harmless. Extra fields with text would shift the values into wrong columns, and
+    a quote that is never closed would swallow the rest of the file.
     """
-    reader = csv.reader(io.StringIO(text), delimiter=separator)
-    width = len(next(reader))
-    for fields in reader:
-        if any(field.strip() for field in fields[width:]):
-            raise DataError(
-                f"Line {reader.line_num} has {len(fields)} fields, but the header "
-                f"line has {width}. Remove the extra separator, or put quotes "
-                "around a value that contains one.",
-                "extra_fields",
-            )
+    reader = csv.reader(io.StringIO(text), delimiter=separator, strict=True)
+    start = 1  # the line where the next record starts; a record may span lines
+    try:
+        width = len(next(reader))
+        start = reader.line_num + 1
+        for fields in reader:
+            if any(field.strip() for field in fields[width:]):
+                raise _extra_fields(start, len(fields), width)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise DataError(
+            f"Line {start} could not be read ({error}). Check its quote marks: a "
+            'value that opens with a quote (") must close with one just before the '
+            "next separator or the end of the line.",
+            "unreadable",
+        ) from error
     return width
+
+
+def _extra_fields(line: int, fields: int, width: int) -> DataError:
+    return DataError(
+        f"Line {line} has {fields} fields, but the header line has {width}. Remove "
+        "the extra separator, or put quotes around a value that contains one.",
+        "extra_fields",
+    )
 
 
 def _read_numbers(
@@ -386,16 +409,16 @@ def dataset_from_frame(
     label = _choose_label(frame, label_column, feature_columns)
     features, dropped = _choose_features(frame, label, feature_columns)
     table = frame[[name for name in frame.columns if name in {*features, label}]]
-    table, dropped_rows = _handle_missing(_as_numbers(table, features), drop_missing)
+    table, dropped_rows = _handle_missing(table, drop_missing)
+    rows = tuple(int(row) for row in table.index)
 
-    # Encode features and labels.
-    X = _feature_tensor(table, features)
+    # Labels before features: a wrong label column explains errors in the features.
     labels = _label_texts(table[label])
     similar = _similar_labels(labels)
     if merge_similar_labels:
         labels = _merge_spellings(labels, similar)
     class_names, y = _encode_labels(labels, label, frame)
-    rows = tuple(int(row) for row in table.index)
+    X = _feature_tensor(_as_numbers(table, features), features)
 
     # Say what was done, and what looks doubtful.
     notices = [*notices, *(_id_notice(name) for name in dropped)]
@@ -417,6 +440,20 @@ def dataset_from_frame(
         warnings=tuple(warnings),
         similar_labels=similar,
     )
+
+
+def default_columns(frame: pd.DataFrame) -> tuple[str, tuple[str, ...]]:
+    """The label and the features dataset_from_frame picks when given neither.
+
+    A page offers these as its first choice, so that it starts where the command
+    line does. The features leave out an id column and a leading unnamed column
+    of row numbers, but not columns of text.
+    """
+    frame = _with_row_numbers(frame)
+    label = _choose_label(frame, None, None)
+    others = [name for name in frame.columns if name != label]
+    features = [name for name in others if not _is_row_number_column(frame, name)]
+    return label, tuple(features)
 
 
 def _with_row_numbers(frame: pd.DataFrame) -> pd.DataFrame:
@@ -496,9 +533,14 @@ def _check_chosen_features(
     """Refuse feature names the table lacks, and the label chosen as a feature."""
     unknown = [name for name in features if name not in frame.columns]
     if unknown:
+        missing = (
+            f"There is no column '{unknown[0]}' to use as a feature."
+            if len(unknown) == 1
+            else f"There are no columns {_quoted(unknown)} to use as features."
+        )
         raise DataError(
-            f"There is no {_columns(unknown)} to use as a feature. The columns are "
-            f"{_quoted(frame.columns)}; choose features among them.",
+            f"{missing} The columns are {_quoted(frame.columns)}; choose features "
+            "among them.",
             "unknown_column",
             unknown,
         )
@@ -552,8 +594,11 @@ def _handle_missing(
         return table, 0
     columns, sentences = _describe_cells(missing, "empty cell")
     if not drop_missing:
+        fix = "Fill them in, or drop those rows."
+        if missing.sum(axis=None) == 1:
+            fix = "Fill it in, or drop that row."
         raise DataError(
-            f"{sentences} Fill them in, or drop those rows.",
+            f"{sentences} {fix}",
             "missing_values",
             columns,
         )
@@ -574,17 +619,20 @@ def _feature_tensor(table: pd.DataFrame, features: list[str]) -> torch.Tensor:
     """X (m, n) float32; refuse values that are infinite or too big for float32."""
     # A finite float64 beyond float32's range becomes infinite when cast.
     with np.errstate(over="ignore"):
-        values = np.ascontiguousarray(table[features].to_numpy(dtype=np.float32))
+        values = table[features].to_numpy(dtype=np.float32)
     infinite = pd.DataFrame(~np.isfinite(values), index=table.index, columns=features)
     if infinite.any(axis=None):
         columns, sentences = _describe_cells(infinite, "infinite or too-big value")
+        fix = "replace those values, or drop those rows."
+        if infinite.sum(axis=None) == 1:
+            fix = "replace that value, or drop that row."
         raise DataError(
             f"{sentences} Values must be finite and within float32's range of "
-            "±3.4e38: replace those values, or drop those rows.",
+            f"±3.4e38: {fix}",
             "infinite",
             columns,
         )
-    return torch.from_numpy(values)
+    return torch.tensor(values)
 
 
 def _describe_cells(mask: pd.DataFrame, cells: str) -> tuple[list[str], str]:
@@ -648,7 +696,7 @@ def _encode_labels(
         )
     if len(class_names) > MAX_CLASSES:
         raise _too_many_classes(label, len(class_names), frame)
-    return class_names, torch.from_numpy(codes.astype(np.int64))
+    return class_names, torch.tensor(codes, dtype=torch.int64)
 
 
 def _too_many_classes(label: str, k: int, frame: pd.DataFrame) -> DataError:

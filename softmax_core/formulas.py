@@ -71,17 +71,23 @@ def l2_penalty(W: torch.Tensor, lam: float) -> torch.Tensor:
 
 
 def gradients(
-    X: torch.Tensor, Y: torch.Tensor, A: torch.Tensor, W: torch.Tensor, lam: float
+    X: torch.Tensor,
+    Y: torch.Tensor,
+    A: torch.Tensor,
+    W: torch.Tensor,
+    lam: float | torch.Tensor,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The hand-derived gradients of cross_entropy + l2_penalty.
 
     dW (n, k) = -X.T @ (Y - A) / m + 2 lam W   and   db (k,) = -mean(Y - A).
-    X (m, n), Y and A (m, k), W (n, k).
+    X (m, n), Y and A (m, k), W (n, k). For G settings at once, A (G, m, k),
+    W (G, n, k) and lam (G, 1, 1) give dW (G, n, k) and db (G, k).
     """
     m = X.shape[0]
     error = Y - A
     dW = -X.T @ error / m + 2 * lam * W
-    db = -error.mean(dim=0)
+    # The mean over the m rows, which are the second-last axis.
+    db = -error.mean(dim=-2)
     return dW, db
 
 

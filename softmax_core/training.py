@@ -275,6 +275,9 @@ def train_nn(problem: Problem, learning_rate: float, lam: float,
         lr=learning_rate,
     )
     loss_fn = torch.nn.CrossEntropyLoss()
+    # The recorded dW and db lack the decay that step() adds; `train` adds it to
+    # every recorded gradient, reports included, so they compare with the others.
+    history.weight_decay, history.bias_decay = weight_decay, bias_decay
 
     for _ in range(iterations):
         optimizer.zero_grad()
@@ -284,9 +287,6 @@ def train_nn(problem: Problem, learning_rate: float, lam: float,
         optimizer.step()
         history.add(model.weight.detach().T.clone(), model.bias.detach().clone(),
                     dW, db, data_loss.detach())
-    # The recorded dW and db lack the decay that step() adds; `train` adds it
-    # to every recorded gradient at once, so they compare with the others.
-    history.weight_decay, history.bias_decay = weight_decay, bias_decay
 
 
 def train(

@@ -112,7 +112,8 @@ def test_cross_entropy_batched_over_T_equals_each_matrix():
     batched = cross_entropy(logits(X, weights, biases), Y)
 
     assert batched.shape == (5,)
-    one_by_one = [cross_entropy(logits(X, W, b), Y) for W, b in zip(weights, biases)]
+    pairs = zip(weights, biases, strict=True)
+    one_by_one = [cross_entropy(logits(X, W, b), Y) for W, b in pairs]
     torch.testing.assert_close(batched, torch.stack(one_by_one))
 
 

@@ -27,10 +27,13 @@ def class_color(j: int) -> str:
 
 
 def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
-    """The look every figure shares: white background, compact margins."""
+    """The look every figure shares: compact margins, legend below.
+
+    No Plotly template: Streamlit's chart theme styles the figure in the
+    browser, and validating a template costs about 20 ms per figure here.
+    """
     fig.update_layout(
         title=title,
-        template="plotly_white",
         height=height,
         margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
         legend={"orientation": "h", "y": -0.2},
@@ -41,7 +44,15 @@ def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> 
 
 def for_projector(fig: go.Figure) -> go.Figure:
     """Lecture mode: bigger text, thicker lines and bigger markers."""
-    fig.update_layout(font={"size": 20}, height=(fig.layout.height or 380) + 80)
+    fig.update_layout(
+        font={"size": 20},
+        legend_font_size=18,
+        hoverlabel_font_size=18,
+        height=(fig.layout.height or 380) + 80,
+    )
+    # Streamlit's chart theme sets the axis fonts itself; set them explicitly.
+    fig.update_xaxes(tickfont_size=18, title_font_size=20)
+    fig.update_yaxes(tickfont_size=18, title_font_size=20)
     fig.for_each_trace(_thicken)
     return fig
 

@@ -1,0 +1,104 @@
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from lesson import runs, ui
+from lesson.figures.regions import (
+    decision_regions,
+    grid_probabilities,
+    last_finite_iteration,
+    padded_range,
+)
+
+ctx = ui.context()
+s = ctx.settings
+names = ctx.dataset.feature_names
+
+st.title("Decision regions")
+st.markdown(
+    "Take only two features, and every row of X is a point in a plane. The model "
+    "gives every point of that plane a class: the one with the largest "
+    "probability in A. Below, the plane is coloured by that class, paler where "
+    "the largest probability is small. The border between two classes is where "
+    "their logits are equal, so it is always a straight line."
+)
+st.latex(
+    r"\hat y = \arg\max_j A_j = \arg\max_j Z_j, \qquad Z = xW + b"
+    r"\quad\text{with } x \in \mathbb{R}^{2},\; W \in \mathbb{R}^{2 \times k}"
+)
+if len(names) < 2:
+    st.info("This data set has a single feature; decision regions need two.")
+    st.stop()
+
+# Petal length and width separate the Iris species best; elsewhere the first two.
+preferred = ("PetalLengthCm", "PetalWidthCm")
+defaults = preferred if set(preferred) <= set(names) else names[:2]
+for key, default in zip(("regions_x", "regions_y"), defaults, strict=True):
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = default
+left, right = st.columns(2)
+x_name = left.selectbox("Feature across", names, key="regions_x", bind="query-params")
+y_name = right.selectbox("Feature up", names, key="regions_y", bind="query-params")
+if x_name == y_name:
+    st.info("Choose two different features.")
+    st.stop()
+
+# A model trained on these two columns only, with the sidebar's settings.
+i, j = names.index(x_name), names.index(y_name)
+pair = dataclasses.replace(
+    ctx.dataset, X=ctx.dataset.X[:, [i, j]], feature_names=(x_name, y_name)
+)
+pair_key = f"{ctx.dataset_key}|regions|{x_name}|{y_name}"
+run = runs.get_run(pair_key, pair, s, "manual")
+problem = runs.problem(pair_key, pair, s.seed, s.train_fraction, s.standardize)
+ui.show_trouble(run)
+
+# The slider starts at the end, and stays within the iterations there are.
+last = last_finite_iteration(run)
+if st.session_state.get("regions_iteration", last + 1) > last:
+    st.session_state["regions_iteration"] = last
+t = last
+if last > 0:
+    t = st.slider(
+        "Iteration (0 is the random start W, b)",
+        min_value=0,
+        max_value=last,
+        key="regions_iteration",
+        help="Move it to watch the borders settle as W and b are trained.",
+    )
+if last < run.iterations:
+    st.caption(
+        f"The run diverged, so the slider stops at iteration {last}, the last "
+        "whose W and b still give finite probabilities."
+    )
+
+X = pair.X.numpy()
+xs, ys, A = grid_probabilities(
+    run.weights[t], run.biases[t], padded_range(X[:, 0]), padded_range(X[:, 1]),
+    problem.mean, problem.std,
+)  # fmt: skip
+is_test = np.isin(np.arange(pair.m), problem.test_rows.numpy())
+figure = decision_regions(
+    xs, ys, A, X, pair.y.numpy(), is_test, ctx.dataset.class_names,
+    (x_name, y_name),
+)  # fmt: skip
+ui.show_figure(figure, key="regions_figure")
+st.caption(
+    f"After {t} iterations on these two features: training accuracy "
+    f"{run.train_accuracy[t]:.1%}, test accuracy {run.test_accuracy[t]:.1%}. "
+    "Circles are training rows; diamonds are the held-out test rows."
+)
+if s.standardize:
+    st.caption(
+        "The model trained on standardized features; the plane keeps the "
+        "features' own units and is standardized point by point before the model "
+        "sees it, with the mean and standard deviation of the training rows."
+    )
+
+st.subheader("The code that colours the plane")
+st.markdown(
+    f"All {len(xs)} × {len(ys)} points of the grid go through the lesson's "
+    "`logits` and `softmax` in one call."
+)
+ui.show_source(grid_probabilities)

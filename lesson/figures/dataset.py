@@ -1,0 +1,203 @@
+"""The data: class counts, labels beside their one-hot rows, the train/test split."""
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lesson.figures.style import base_layout, class_color
+
+TRAIN_SYMBOL = "circle"
+TEST_SYMBOL = "circle-open"
+LEGEND_GREY = "#495057"
+
+
+def class_counts(
+    train_counts: np.ndarray, test_counts: np.ndarray, class_names: Sequence[str]
+) -> go.Figure:
+    """Rows per class, the training rows solid and the held-out test rows hatched.
+
+    train_counts and test_counts (k,) count the rows of each class in each part.
+    """
+    classes = list(class_names)
+    colors = [class_color(j) for j in range(len(classes))]
+    fig = go.Figure()
+    for part, counts, pattern in (
+        ("train", train_counts, ""),
+        ("test", test_counts, "/"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=classes,
+                y=np.asarray(counts),
+                name=part,
+                marker={
+                    "color": colors if part == "train" else "white",
+                    "line": {"color": colors, "width": 1.5},
+                    "pattern": {"shape": pattern, "fgcolor": colors},
+                },
+                hovertemplate=f"%{{x}}<br>{part} rows: %{{y}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="class")
+    fig.update_yaxes(title="rows")
+    base_layout(fig, height=300)
+    # Above the bars, where many long class names, turned aslant, cannot reach it.
+    fig.update_layout(
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
+                "yanchor": "bottom"},
+    )  # fmt: skip
+    return fig
+
+
+def _class_colorscale(k: int) -> list[list]:
+    """Steps for the values 0..k: 0 is white, j + 1 is the colour of class j."""
+    colors = ["#ffffff"] + [class_color(j) for j in range(k)]
+    scale = []
+    for v, color in enumerate(colors):
+        scale += [[v / (k + 1), color], [(v + 1) / (k + 1), color]]
+    return scale
+
+
+def one_hot_pair(
+    y: np.ndarray,
+    Y: np.ndarray,
+    rows: Sequence[int],
+    class_names: Sequence[str],
+) -> go.Figure:
+    """y (r,) beside its one-hot rows Y (r, k), for r rows numbered by rows.
+
+    The 1 in each row of Y has the colour of its class, as does the label y_i
+    beside it, so the eye can follow y_i = j to column j.
+    """
+    y, Y = np.asarray(y, dtype=int), np.asarray(Y, dtype=float)
+    k = Y.shape[1]
+    labels = [str(row) for row in rows]
+    names = np.asarray(class_names, dtype=object)
+    columns = [
+        f"{j}<br>{_short(name)}" if k <= 6 else str(j)
+        for j, name in enumerate(class_names)
+    ]
+    scale = {
+        "colorscale": _class_colorscale(k),
+        "zmin": -0.5,
+        "zmax": k + 0.5,
+        "showscale": False,
+        "xgap": 2,
+        "ygap": 2,
+    }
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[1, max(k, 2)],
+        horizontal_spacing=0.04,
+        subplot_titles=["y_i", "Y_i, one column per class j"],
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=(y + 1)[:, None],
+            x=["y"],
+            y=labels,
+            text=y[:, None],
+            texttemplate="%{text}",
+            customdata=names[y][:, None],
+            hovertemplate="row %{y}: y = %{text} (%{customdata})<extra></extra>",
+            name="y",
+            **scale,
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=Y * (np.arange(k) + 1),
+            x=columns,
+            y=labels,
+            text=Y.astype(int),
+            texttemplate="%{text}",
+            customdata=np.tile(names, (len(labels), 1)),
+            hovertemplate="Y[row %{y}, class %{customdata}] = %{text}<extra></extra>",
+            name="Y",
+            **scale,
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_yaxes(title="row i", row=1, col=1)
+    fig.update_xaxes(side="top", tickangle=0)
+    fig.update_xaxes(showticklabels=False, row=1, col=1)
+    base_layout(fig, height=min(900, max(280, 24 * len(labels) + 150)))
+    fig.update_layout(margin={"t": 90})
+    # Subplot titles sit just above the column labels on top.
+    fig.update_annotations(yshift=40)
+    return fig
+
+
+def _short(name: str, width: int = 16) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def split_scatter(
+    X2: np.ndarray,
+    y: np.ndarray,
+    is_test: np.ndarray,
+    axis_names: Sequence[str],
+    class_names: Sequence[str],
+    rows: Sequence[int] | None = None,
+) -> go.Figure:
+    """Two features of every row, training rows filled and test rows open.
+
+    X2 (m, 2) holds the two chosen features, y (m,) the labels, is_test (m,)
+    marks the held-out rows. rows (m,) numbers the rows in the hover text
+    (0..m-1 if not given). Each class keeps its colour in both parts.
+    """
+    X2, y, is_test = np.asarray(X2, dtype=float), np.asarray(y), np.asarray(is_test)
+    rows = np.arange(len(y)) if rows is None else np.asarray(rows)
+    x_name, y_name = axis_names
+    fig = go.Figure()
+
+    for j, name in enumerate(class_names):
+        for part, mask, symbol in (
+            ("train", (y == j) & ~is_test, TRAIN_SYMBOL),
+            ("test", (y == j) & is_test, TEST_SYMBOL),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=X2[mask, 0],
+                    y=X2[mask, 1],
+                    mode="markers",
+                    name=name if part == "train" else f"{name}, test",
+                    legendgroup=name,
+                    showlegend=part == "train",
+                    marker={
+                        "color": class_color(j),
+                        "symbol": symbol,
+                        "size": 8 if part == "train" else 10,
+                        "opacity": 0.75 if part == "train" else 1.0,
+                        "line": {"width": 2 if part == "test" else 0},
+                    },
+                    customdata=rows[mask],
+                    hovertemplate=f"row %{{customdata}}: {name}, {part}<br>"
+                    f"{x_name} = %{{x:.4g}}<br>{y_name} = %{{y:.4g}}<extra></extra>",
+                )
+            )
+
+    # Two grey legend entries say which marker is which part.
+    for part, symbol in (("train rows", TRAIN_SYMBOL), ("test rows", TEST_SYMBOL)):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=part,
+                marker={"color": LEGEND_GREY, "symbol": symbol, "size": 10,
+                        "line": {"width": 2}},
+            )
+        )  # fmt: skip
+    fig.update_xaxes(title=x_name)
+    fig.update_yaxes(title=y_name)
+    return base_layout(fig, height=460)

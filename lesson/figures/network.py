@@ -1,0 +1,300 @@
+"""Softmax regression drawn as a network, and a logit taken apart feature by feature.
+
+The network has one input node per feature and one output node per class; the
+edge from feature f to class j carries W[f, j], and a node "1" carries the bias
+b[j]. Z_j = sum_f X_f W[f, j] + b[j] is what each output node adds up.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lesson.figures.style import base_layout, class_color
+
+# Red for a positive weight, blue for a negative one, as in the heatmaps of W.
+POSITIVE = (178, 24, 43)
+NEGATIVE = (33, 102, 172)
+INPUT_COLOR = "#868e96"
+
+# Edges are grouped into this many widths, one trace each: a figure with one
+# trace per edge (up to 30 x 20 of them) would be slow to draw.
+WIDTH_LEVELS = 8
+MAX_WIDTH = 7.0
+
+# Beyond this many features the diagram keeps those with the largest weights.
+MAX_INPUTS = 30
+MAX_LABEL = 26
+
+
+def last_finite_step(weights: np.ndarray, biases: np.ndarray) -> int:
+    """The index t of the last W = weights[t] and b = biases[t] that are all finite.
+
+    weights (T + 1, n, k), biases (T + 1, k). A run that diverged ends in inf or
+    NaN; a page draws its last finite parameters instead. The start is always finite.
+    """
+    finite = np.isfinite(weights).all(axis=(1, 2)) & np.isfinite(biases).all(axis=1)
+    return int(np.flatnonzero(finite)[-1]) if finite.any() else 0
+
+
+def network_diagram(
+    W: np.ndarray,
+    b: np.ndarray,
+    feature_names: Sequence[str],
+    class_names: Sequence[str],
+    max_inputs: int = MAX_INPUTS,
+) -> go.Figure:
+    """Inputs on the left, outputs on the right, one edge per weight.
+
+    W (n, k), b (k,). An edge is red where its weight is positive and blue where
+    it is negative, and wider the larger its size. With more than max_inputs
+    features, only the max_inputs with the largest weights are drawn, and a note
+    under the diagram says so.
+    """
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    n, k = W.shape
+    shown = _strongest_rows(W, max_inputs)
+    inputs = [_short(feature_names[f]) for f in shown] + ["1 (bias)"]
+    outputs = [_short(name) for name in class_names]
+    weights = np.vstack([W[shown], b])  # one row per input node, the bias last
+
+    # Place the nodes: inputs one slot apart, outputs centred beside them.
+    y_in = np.arange(len(inputs), dtype=float)
+    y_in[-1] += 0.5  # a little gap sets the bias node apart
+    span = y_in[-1]
+    gap = min(span / max(k - 1, 1), 4.0)
+    y_out = span / 2 + (np.arange(k) - (k - 1) / 2) * gap
+
+    fig = go.Figure()
+    _add_edges(fig, weights, y_in, y_out, inputs, outputs)
+    _add_nodes(fig, y_in, y_out, inputs, outputs)
+    _add_labels(fig, y_in, y_out, inputs, outputs)
+
+    if len(shown) < n:
+        fig.add_annotation(
+            text=f"showing the {len(shown)} of n = {n} features with the largest "
+            "weights",
+            xref="paper", yref="paper", x=0.5, y=0, yanchor="top", yshift=-8,
+            showarrow=False, font={"color": "#495057"},
+        )  # fmt: skip
+    fig.update_xaxes(visible=False, range=[-0.04, 1.04])
+    base_layout(fig, height=int(min(1000, max(320, 26 * len(inputs) + 130))))
+    fig.update_layout(
+        margin={"l": 20, "r": 20, "t": 40},
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.0,
+                "yanchor": "bottom"},
+    )  # fmt: skip
+    return fig
+
+
+def _strongest_rows(W: np.ndarray, max_inputs: int) -> np.ndarray:
+    """Row indices of W to draw, in their original order: all, or the strongest."""
+    n = W.shape[0]
+    if n <= max_inputs:
+        return np.arange(n)
+    strength = np.nan_to_num(np.abs(W), nan=0.0, posinf=1e300).sum(axis=1)
+    return np.sort(np.argsort(-strength, kind="stable")[:max_inputs])
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
+def _add_edges(fig, weights, y_in, y_out, inputs, outputs) -> None:
+    """The edges, grouped by sign and width, and invisible points to hover on."""
+    size = np.abs(weights)
+    largest = float(size.max()) if np.isfinite(size).all() and size.max() > 0 else 1.0
+    level = np.minimum((size / largest * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
+
+    # One trace per (sign, width): segments separated by None.
+    for sign, rgb in ((1, POSITIVE), (-1, NEGATIVE)):
+        for width in range(WIDTH_LEVELS):
+            rows, cols = np.nonzero((np.sign(weights) == sign) & (level == width))
+            if len(rows) == 0:
+                continue
+            x = np.tile([0.0, 1.0, None], len(rows))
+            y = np.column_stack([y_in[rows], y_out[cols], [None] * len(rows)])
+            share = (width + 1) / WIDTH_LEVELS
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y.ravel(),
+                    mode="lines",
+                    line={
+                        "color": f"rgba({rgb[0]},{rgb[1]},{rgb[2]},"
+                        f"{0.3 + 0.7 * share:.2f})",
+                        "width": 0.6 + (MAX_WIDTH - 0.6) * share,
+                    },
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+
+    # Hover text sits on a point along each edge, nearer the output node.
+    rows, cols = np.indices(weights.shape)
+    rows, cols = rows.ravel(), cols.ravel()
+    at = 0.7
+    bias = len(inputs) - 1
+    texts = [
+        (f"b[{outputs[j]}]" if i == bias else f"W[{inputs[i]}, {outputs[j]}]")
+        + f" = {weights[i, j]:.4g}"
+        for i, j in zip(rows, cols, strict=True)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=np.full(len(rows), at),
+            y=(1 - at) * y_in[rows] + at * y_out[cols],
+            mode="markers",
+            marker={"size": 8, "opacity": 0},
+            text=texts,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="weights",
+        )
+    )
+
+    # Legend entries for the two colours.
+    for name, rgb in (("weight > 0", POSITIVE), ("weight < 0", NEGATIVE)):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=name,
+                line={"color": f"rgb({rgb[0]},{rgb[1]},{rgb[2]})", "width": 4},
+            )
+        )
+
+
+def _add_nodes(fig, y_in, y_out, inputs, outputs) -> None:
+    """Grey input nodes, bias included; output nodes in their class colours."""
+    fig.add_trace(
+        go.Scatter(
+            x=np.zeros(len(inputs)),
+            y=y_in,
+            mode="markers",
+            marker={
+                "size": 14,
+                "color": INPUT_COLOR,
+                "line": {"color": "white", "width": 1},
+            },
+            text=inputs,
+            hovertemplate="input %{text}<extra></extra>",
+            showlegend=False,
+            name="inputs",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=np.ones(len(outputs)),
+            y=y_out,
+            mode="markers",
+            marker={
+                "size": 18,
+                "color": [class_color(j) for j in range(len(outputs))],
+                "line": {"color": "white", "width": 1},
+            },
+            text=outputs,
+            yaxis="y2",  # the axis that names the outputs; same range as y
+            hovertemplate="output Z[%{text}]<extra></extra>",
+            showlegend=False,
+            name="outputs",
+        )
+    )
+
+
+def _add_labels(fig, y_in, y_out, inputs, outputs) -> None:
+    """Names beside the nodes, as tick labels of a left and a right y axis.
+
+    Tick labels, unlike free text, make room for themselves (automargin), so
+    long names are never cut off, even in lecture mode's larger font.
+    """
+    # Both axes show the same range, reversed so the first feature is on top.
+    top, bottom = -0.6, max(y_in[-1], y_out[-1]) + 0.6
+    plain = {"showgrid": False, "zeroline": False, "showline": False,
+             "ticks": "", "automargin": True, "range": [bottom, top]}  # fmt: skip
+    fig.update_layout(
+        yaxis={**plain, "tickvals": y_in, "ticktext": inputs},
+        yaxis2={
+            **plain,
+            "overlaying": "y",
+            "side": "right",
+            "tickvals": y_out,
+            "ticktext": [
+                f'<span style="color:{class_color(j)}">{label}</span>'
+                for j, label in enumerate(outputs)
+            ],
+        },
+    )
+    # Headings over the two columns of nodes, kept inside the plot area.
+    for x, anchor, heading in ((0, "left", "features X_f"), (1, "right", "logits Z_j")):
+        fig.add_annotation(
+            text=f"<b>{heading}</b>", x=x, y=1, xref="paper", yref="paper",
+            xanchor=anchor, yanchor="bottom", yshift=4, showarrow=False,
+        )  # fmt: skip
+
+
+def logit_parts(
+    x: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    feature_names: Sequence[str],
+    class_names: Sequence[str],
+) -> go.Figure:
+    """Where each logit comes from: Z_j = sum_f x_f W[f, j] + b[j], stacked.
+
+    x (n,) one example's features, W (n, k), b (k,). Each class gets a bar made
+    of its n + 1 terms, positive ones stacked up and negative ones down, and a
+    diamond at the sum, the logit Z_j.
+    """
+    x, W, b = (np.asarray(a, dtype=float) for a in (x, W, b))
+    terms = np.vstack([x[:, None] * W, b])  # (n + 1, k)
+    names = [*feature_names, "bias b"]
+    classes = list(class_names)
+    palette = _term_colors(len(names))
+
+    fig = go.Figure()
+    for f, name in enumerate(names):
+        what = "bias b_j" if f == len(names) - 1 else f"X_if W_fj, f = {name}"
+        fig.add_trace(
+            go.Bar(
+                x=classes,
+                y=terms[f],
+                name=name,
+                # The feature's name, inside its piece when the piece is big enough.
+                text=[name] * len(classes),
+                textposition="inside",
+                insidetextanchor="middle",
+                marker={"color": palette[f], "line": {"color": "white", "width": 1}},
+                hovertemplate=f"{what}<br>class %{{x}}<br>term %{{y:.4g}}"
+                "<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=classes,
+            y=terms.sum(axis=0),
+            mode="markers",
+            name="Z_j, the sum",
+            marker={"symbol": "diamond", "size": 13, "color": "black"},
+            hovertemplate="Z[%{x}] = %{y:.4g}<extra></extra>",
+        )
+    )
+    fig.update_layout(barmode="relative", uniformtext={"minsize": 10, "mode": "hide"})
+    fig.update_xaxes(title="class j")
+    fig.update_yaxes(title="term of Z_j", zeroline=True, zerolinecolor="#495057")
+    base_layout(fig, height=420)
+    # To the right of the bars, clear of class names that many classes turn aslant.
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1})
+    if len(names) > 12:
+        # Thirty-one legend entries would crowd out the bars; hover names them.
+        fig.update_layout(showlegend=False)
+    return fig
+
+
+def _term_colors(count: int) -> list[str]:
+    """Greys and muted hues for the terms, so class colours stay for classes."""
+    muted = ("#74c0fc", "#ffd43b", "#b2f2bb", "#fcc2d7", "#d0bfff", "#99e9f2",
+             "#ffc078", "#c0eb75", "#a5d8ff", "#eebefa")  # fmt: skip
+    colors = [muted[f % len(muted)] for f in range(count - 1)]
+    return [*colors, "#adb5bd"]

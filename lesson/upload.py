@@ -1,0 +1,378 @@
+"""The sidebar's data chooser: a built-in data set, or a CSV file a person uploads.
+
+Every page trains on what is chosen here. An upload goes through the loader the
+command line uses (softmax_core.data). Whatever the loader refuses is shown with
+st.error and, where a click can fix it, a widget that does; meanwhile the pages
+keep the last data that loaded. The bytes of an uploaded file are read once and
+kept in the session: the widget's buffer may read empty on a later rerun, and the
+widget forgets its file when it is hidden.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from pandas.api.types import is_numeric_dtype
+from streamlit.delta_generator import DeltaGenerator
+
+from lesson import runs
+from softmax_core import BUILTIN_DATASETS, DataError, Dataset
+from softmax_core.data import dataset_from_frame, default_columns, read_table
+
+UPLOAD = "upload"
+CHOICES = {**BUILTIN_DATASETS, UPLOAD: "Your own CSV file"}
+FILE_TYPES = ["csv", "txt", "tsv"]
+FIRST_CHOICE = "iris"
+
+# Above this ratio between the largest and the smallest standard deviation of the
+# features, no one learning rate suits them all. Iris: 4; Wine: 2500.
+SCALE_RATIO = 100
+
+# Session-state keys of the widgets, then of what this module keeps itself.
+DATA_KEY = "data"
+LABEL_KEY = "upload_label"
+FEATURES_KEY = "upload_features"
+DROP_KEY = "upload_drop_missing"
+MERGE_KEY = "upload_merge_labels"
+FILE_KEY = "upload_file"
+STORED_KEY = "upload_stored"  # the Upload, read from the widget once
+COLUMNS_KEY = "upload_columns"  # the columns the choices above were made for
+LAST_GOOD_KEY = "data_last_good"  # the Loaded data the pages used last
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file: its name and bytes, and a digest that names the bytes."""
+
+    file_id: str
+    name: str
+    raw: bytes
+    digest: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Data the pages can use: its cache key, its name in sentences, the data."""
+
+    key: str
+    name: str
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class DataChoice:
+    """What choose_data settled on, and a place for notes under the chooser."""
+
+    key: str
+    name: str
+    dataset: Dataset
+    notes: DeltaGenerator
+
+    def warn_about_scales(self, standardize: bool) -> None:
+        """Point to Standardize when raw features of wildly different scales train."""
+        message = None if standardize else scale_warning(self.dataset, self.name)
+        if message:
+            self.notes.warning(message)
+
+
+def choose_data() -> DataChoice:
+    """Draw the data chooser in the sidebar and return the data the pages use."""
+    fallback = st.session_state.get(LAST_GOOD_KEY) or builtin(FIRST_CHOICE)
+    with st.sidebar:
+        choice = data_selectbox()
+        loaded = from_upload(fallback) if choice == UPLOAD else builtin(choice)
+        notes = st.container()
+
+    # A refused file, or none yet: the pages carry on with the last good data.
+    if loaded is None:
+        loaded = fallback
+        if STORED_KEY in st.session_state:
+            st.warning(
+                f"Still using {loaded.name}: the uploaded file could not be used "
+                "as it is. The sidebar says why and how to fix it."
+            )
+        else:
+            st.info(f"The pages use {loaded.name} until you upload a CSV file.")
+    st.session_state[LAST_GOOD_KEY] = loaded
+    return DataChoice(loaded.key, loaded.name, loaded.dataset, notes)
+
+
+def data_selectbox() -> str:
+    """The choice of data, carried in the URL as ?data=wine.
+
+    Written by hand rather than with bind="query-params": a bound selectbox puts
+    the label it shows in the URL, "Wine (178 wines, 13 features, 3 classes)".
+    """
+    wanted = st.query_params.get(DATA_KEY)
+    if DATA_KEY not in st.session_state and wanted in CHOICES:
+        st.session_state[DATA_KEY] = wanted
+    choice = st.selectbox(
+        "Data", options=list(CHOICES), format_func=CHOICES.get, key=DATA_KEY
+    )
+
+    # Like the bound widgets, the URL leaves out the default.
+    if choice == FIRST_CHOICE:
+        st.query_params.pop(DATA_KEY, None)
+    elif st.query_params.get(DATA_KEY) != choice:
+        st.query_params[DATA_KEY] = choice
+    return choice
+
+
+def builtin(name: str) -> Loaded:
+    title = BUILTIN_DATASETS[name].split(" (")[0]
+    return Loaded(name, title, runs.builtin_dataset(name))
+
+
+def scale_warning(dataset: Dataset, name: str) -> str | None:
+    """A warning when the features, the columns of X (m, n), differ wildly in scale."""
+    spread = dataset.X.double().std(dim=0).nan_to_num()
+    varied = (spread > 0).nonzero().flatten()
+    if len(varied) < 2:
+        return None
+    widest = int(varied[spread[varied].argmax()])
+    narrowest = int(varied[spread[varied].argmin()])
+    ratio = float(spread[widest] / spread[narrowest])
+    if ratio <= SCALE_RATIO:
+        return None
+    return (
+        f"The features of {name} differ in scale by a factor of about "
+        f"{ratio:,.0f}: the standard deviation of '{dataset.feature_names[widest]}' "
+        f"is {float(spread[widest]):.3g}, that of "
+        f"'{dataset.feature_names[narrowest]}' {float(spread[narrowest]):.3g}. No "
+        "one learning rate suits both, so on the raw features training diverges or "
+        "crawls. Switch on Standardize features below."
+    )
+
+
+# An uploaded file, from the widget to a Dataset.
+
+
+def from_upload(fallback: Loaded) -> Loaded | None:
+    """The upload flow, drawn in the sidebar; None while there is nothing to use."""
+    limit_mb = st.get_option("server.maxUploadSize")
+    file = st.file_uploader(
+        f"A CSV file of at most {limit_mb} MB",
+        type=FILE_TYPES,
+        key=FILE_KEY,
+        help="A header line of column names, then one line per example: a column "
+        "naming its class and columns of numbers. Commas, semicolons or tabs "
+        "between the values.",
+    )
+    upload = keep_bytes(file)
+    if upload is None:
+        st.info(
+            "Upload a CSV file to train on it: one row per example, the features "
+            f"as numbers, and a column naming the class. A file over {limit_mb} MB "
+            f"is refused and shows in red. Until then the pages use {fallback.name}."
+        )
+        return None
+    if file is None:
+        st.caption(f"Using '{upload.name}', uploaded earlier in this session.")
+
+    loaded = None
+    if len(upload.raw) > limit_mb * 2**20:
+        st.error(
+            f"'{upload.name}' is {len(upload.raw) / 2**20:.1f} MB, more than the "
+            f"{limit_mb} MB this app accepts. Keep fewer rows or columns and upload "
+            "it again."
+        )
+    else:
+        loaded = load_upload(upload)
+    if loaded is None:
+        st.caption(f"Until it loads, the pages use {fallback.name}.")
+    return loaded
+
+
+def keep_bytes(file) -> Upload | None:
+    """The upload kept in the session, replaced when the widget holds a new file."""
+    stored = st.session_state.get(STORED_KEY)
+    if file is not None and (stored is None or stored.file_id != file.file_id):
+        # getvalue() gives the whole buffer, wherever a read() left its position.
+        raw = file.getvalue()
+        stored = Upload(file.file_id, file.name, raw, hashlib.sha256(raw).hexdigest())
+        st.session_state[STORED_KEY] = stored
+    return stored
+
+
+def load_upload(upload: Upload) -> Loaded | None:
+    """Read the file, let the person choose its columns, and load the Dataset."""
+    try:
+        frame, notices = read_upload(upload.digest, upload.raw)
+        label, features = choose_columns(frame)
+    except DataError as error:
+        st.error(str(error))
+        return None
+
+    drop = st.session_state.get(DROP_KEY, False)
+    merge = st.session_state.get(MERGE_KEY, False)
+    try:
+        dataset = upload_dataset(
+            upload.digest, frame, notices, label, tuple(features), drop, merge
+        )
+    except DataError as error:
+        st.error(str(error))
+        offer_fix(error, frame, label, features, drop, merge)
+        return None
+
+    name = f"'{upload.name}'"
+    describe(dataset, name, drop)
+    choice = json.dumps([upload.digest, label, features, drop, merge])
+    key = "upload-" + hashlib.sha256(choice.encode()).hexdigest()[:16]
+    return Loaded(key, name, dataset)
+
+
+# Parsed tables and datasets are shared by sessions that upload the same bytes; a
+# refusal is raised again on every rerun, which stays cheap for a few MB.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def read_upload(digest: str, _raw: bytes) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """read_table of the bytes; digest names them, as _raw is not hashed."""
+    return read_table(_raw)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def upload_dataset(
+    digest: str,
+    _frame: pd.DataFrame,
+    _notices: tuple[str, ...],
+    label: str,
+    features: tuple[str, ...],
+    drop: bool,
+    merge: bool,
+) -> Dataset:
+    """dataset_from_frame of the table read from the bytes named by digest."""
+    return dataset_from_frame(
+        _frame,
+        label,
+        features,
+        drop_missing=drop,
+        merge_similar_labels=merge,
+        notices=_notices,
+    )
+
+
+def choose_columns(frame: pd.DataFrame) -> tuple[str, list[str]]:
+    """Draw the label and feature choosers; their values hold across reruns."""
+    columns = tuple(frame.columns)
+    label, features = default_columns(frame)
+    row_numbers = [name for name in columns if name not in {label, *features}]
+
+    # A file with other columns starts from the loader's choice, numbers only.
+    if st.session_state.get(COLUMNS_KEY) != columns:
+        st.session_state[LABEL_KEY] = label
+        st.session_state[FEATURES_KEY] = [
+            name for name in features if is_numeric_dtype(frame[name])
+        ]
+        st.session_state.pop(DROP_KEY, None)
+        st.session_state.pop(MERGE_KEY, None)
+        st.session_state[COLUMNS_KEY] = columns
+
+    label = st.selectbox(
+        "Label column",
+        columns,
+        key=LABEL_KEY,
+        persist_state="session",
+        help="The column that names each example's class: y.",
+    )
+    options = [name for name in columns if name != label]
+    chosen = [name for name in st.session_state[FEATURES_KEY] if name in options]
+    if chosen != st.session_state[FEATURES_KEY]:
+        st.session_state[FEATURES_KEY] = chosen
+    features = st.multiselect(
+        "Feature columns",
+        options,
+        key=FEATURES_KEY,
+        persist_state="session",
+        help="The columns of numbers the model learns from: the columns of X.",
+    )
+
+    unused = [name for name in options if name not in features]
+    reasons = [unused_reason(frame, name, row_numbers) for name in unused]
+    reasons = [reason for reason in reasons if reason]
+    if reasons:
+        st.caption("Not among the features: " + "; ".join(reasons) + ".")
+    return label, features
+
+
+def unused_reason(frame: pd.DataFrame, name: str, row_numbers: list[str]) -> str:
+    """Why a column is left out of the features by default; "" for a number column."""
+    if name in row_numbers:
+        return (
+            f"'{name}', which numbers the rows and would predict the label without "
+            "meaning anything"
+        )
+    if is_numeric_dtype(frame[name]):
+        return ""
+    column = frame[name]
+    text = column.notna() & pd.to_numeric(column, errors="coerce").isna()
+    row = text.idxmax()
+    return f"'{name}', which holds text ('{column[row]}' on line {row + 2})"
+
+
+def offer_fix(
+    error: DataError,
+    frame: pd.DataFrame,
+    label: str,
+    features: list[str],
+    drop: bool,
+    merge: bool,
+) -> None:
+    """Below a refusal, the widget that fixes it, where a click can."""
+    if error.kind == "non_numeric":
+        st.button(
+            "Leave " + " and ".join(f"'{name}'" for name in error.columns) + " out",
+            key="upload_leave_out",
+            on_click=leave_out,
+            args=(error.columns,),
+        )
+    if error.kind == "missing_values" or drop:
+        drop_checkbox()
+    if error.kind == "missing_values" and not drop:
+        empty = int(frame[[label, *features]].isna().any(axis=1).sum())
+        st.caption(
+            f"{empty} of {len(frame)} rows have an empty cell in the chosen "
+            f"columns; dropping them leaves {len(frame) - empty}."
+        )
+    if merge:
+        merge_checkbox()
+
+
+def leave_out(columns: tuple[str, ...]) -> None:
+    st.session_state[FEATURES_KEY] = [
+        name for name in st.session_state[FEATURES_KEY] if name not in columns
+    ]
+
+
+def drop_checkbox() -> None:
+    st.checkbox("Drop rows with missing values", key=DROP_KEY, persist_state="session")
+
+
+def merge_checkbox() -> None:
+    st.checkbox(
+        "Merge labels that differ only by spaces or case",
+        key=MERGE_KEY,
+        persist_state="session",
+        help="Each group of spellings becomes one class, named by its first "
+        "spelling in the file.",
+    )
+
+
+def describe(dataset: Dataset, name: str, drop: bool) -> None:
+    """What was loaded, the label map, and what the loader did or doubts."""
+    st.caption(
+        f"Training on {name}: m = {dataset.m} rows, n = {dataset.n} features, "
+        f"k = {dataset.k} classes."
+    )
+    st.caption(
+        "Classes, numbered as y: "
+        + ", ".join(f"`{label}` → {j}" for j, label in enumerate(dataset.class_names))
+    )
+    for notice in dataset.notices:
+        st.caption(notice)
+    for warning in dataset.warnings:
+        st.warning(warning)
+    if drop:
+        drop_checkbox()
+    if dataset.similar_labels or st.session_state.get(MERGE_KEY, False):
+        merge_checkbox()

@@ -1,0 +1,94 @@
+"""The shared sidebar's settings: they survive a page switch, a reload and a link.
+
+Every sidebar widget is bound to the URL, so the address bar is the state: a
+reload keeps it, a copied link hands it to another browser, and a URL written
+by hand sets it.
+"""
+
+# One step of each shared slider with the keyboard, away from the defaults.
+MOVES = {
+    "learning_rate": "ArrowRight",
+    "lam": "ArrowLeft",
+    "iterations": "ArrowLeft",
+    "train_fraction": "ArrowLeft",
+}
+SIDEBAR_KEYS = (*MOVES, "data", "seed", "standardize", "article_nn", "lecture")
+
+
+def change_settings(tab) -> dict[str, str]:
+    """Move every shared slider one step and switch Standardize on."""
+    for key, keyname in MOVES.items():
+        tab.press_slider(key, keyname)
+    toggle = tab.widget("standardize").locator('input[type="checkbox"]')
+    toggle.focus()
+    mark = tab.mark()
+    tab.page.keyboard.press("Space")
+    tab.wait_for_rerun(mark)
+    tab.assert_healthy()
+    return sidebar_state(tab)
+
+
+def sidebar_state(tab) -> dict[str, str]:
+    return {key: tab.shown(key) for key in SIDEBAR_KEYS}
+
+
+def test_settings_survive_a_page_switch_and_a_reload(tab, pages) -> None:
+    first, second = pages[1], pages[2]
+    tab.open(first.url_path)
+    state = change_settings(tab)
+    assert state["standardize"] == "true"
+    query = tab.query()
+    assert set(MOVES) | {"standardize"} <= set(query), f"URL lacks settings: {query}"
+
+    tab.open_from_sidebar(second)
+    tab.assert_healthy()
+    assert sidebar_state(tab) == state, "a page switch changed the sidebar"
+    assert tab.query() == query, "a page switch changed the URL's settings"
+
+    tab.reload()
+    tab.assert_healthy()
+    assert tab.path() == second.url_path
+    assert sidebar_state(tab) == state, "a reload changed the sidebar"
+    assert tab.query() == query
+
+
+def test_a_url_carrying_settings_sets_the_sidebar(tab, pages) -> None:
+    wanted = {
+        "data": "wine",
+        "learning_rate": 0.05,
+        "lam": 0.001,
+        "iterations": 400,
+        "seed": 7,
+        "train_fraction": 0.7,
+        "standardize": True,
+    }
+    tab.open(pages[3].url_path, **wanted)
+    tab.assert_healthy()
+    shown = sidebar_state(tab)
+    assert shown["data"].startswith("Wine"), shown["data"]
+    assert shown["learning_rate"] == "0.05"
+    assert shown["lam"] == "0.001"
+    assert shown["iterations"] == "400"
+    assert shown["seed"] == "7"
+    assert shown["train_fraction"] == "0.7"
+    assert shown["standardize"] == "true"
+    assert shown["article_nn"] == shown["lecture"] == "false"
+
+
+def test_a_link_opened_in_a_second_context_shows_the_same_state(
+    tab, new_tab, server, pages
+) -> None:
+    # A page that draws a trained run, so the charts depend on every setting.
+    page = next(p for p in pages if p.url_path == "three")
+    tab.open(page.url_path)
+    state = change_settings(tab)
+    tab.wait_for_drawn()
+
+    other = new_tab(server)
+    other.goto(tab.page.url)
+    other.assert_healthy()
+    assert other.path() == page.url_path
+    assert sidebar_state(other) == state
+    assert other.drawn("charts") == tab.drawn("charts"), (
+        "the same link drew other charts in a second browser context"
+    )
