@@ -76,31 +76,59 @@ TARGETS = {
     "p95_30_sessions_s": 1.0,  # with 30 sessions, p95 under 1 s
 }
 
-# In every document, from its first script: when a key went down, and each value
-# the app root's data-test-script-state took, with performance.now() times.
+# In every document, from its first script: when a key or the mouse went down,
+# and each script run as the server announces it: ForwardMsg field 4
+# (new_session) starts one, field 6 (script_finished: 0 done, 1 compile error,
+# 2 cut short by a newer rerun, 3 a fragment done) ends it. The app root's
+# data-test-script-state alone misses fast reruns: React may apply "running" and
+# "notRunning" in the same render.
 RECORDER = """
 (() => {
-  const bench = window.__bench = {keys: [], clicks: [], states: []};
-  document.addEventListener("keydown", () => bench.keys.push(performance.now()), true);
-  document.addEventListener("mousedown", () => bench.clicks.push(performance.now()), true);
-  new MutationObserver((records) => {
-    for (const record of records) {
-      if (record.target.getAttribute("data-testid") === "stApp") {
-        bench.states.push([performance.now(),
-          record.target.getAttribute("data-test-script-state")]);
-      }
+  const bench = window.__bench = {keys: [], clicks: [], runs: []};
+  const now = (list) => () => list.push(performance.now());
+  document.addEventListener("keydown", now(bench.keys), true);
+  document.addEventListener("mousedown", now(bench.clicks), true);
+  const kind = (buffer) => {
+    const bytes = new Uint8Array(buffer);
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
+      while (byte & 0x80);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key & 7;
+      if (field === 4 && wire === 2) return ["start"];
+      if (field === 6 && wire === 0) return ["finished", varint()];
+      if (wire === 0) varint();
+      else if (wire === 2) i += varint();
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return null;
     }
-  }).observe(document, {
-    attributes: true, subtree: true, attributeFilter: ["data-test-script-state"],
-  });
+    return null;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        const found = kind(event.data);
+        if (found) bench.runs.push([performance.now(), ...found]);
+      });
+    }
+  };
 })();
 """
 
 RERUN_ENDED = """
 (mark) => {
   const root = document.querySelector('[data-testid="stApp"]');
-  const states = window.__bench.states.slice(mark).map((s) => s[1]);
-  return root !== null && states.includes("running")
+  const ended = window.__bench.runs.slice(mark)
+    .some((run) => run[1] === "finished" && run[2] !== 2);
+  return ended && root !== null
     && root.getAttribute("data-test-script-state") === "notRunning";
 }
 """
@@ -115,14 +143,14 @@ PAGE_DRAWN = """
     })
 """
 
-# The times of one rerun after `mark`: key press, "running", "notRunning".
+# The times of the rerun after `mark`: key press, run start, run end.
 RERUN_TIMES = """
 (mark) => {
-  const states = window.__bench.states.slice(mark);
-  const start = states.find((s) => s[1] === "running");
-  const end = states.filter((s) => s[1] === "notRunning" && s[0] >= start[0]).pop();
+  const runs = window.__bench.runs.slice(mark);
+  const start = runs.find((run) => run[1] === "start");
+  const end = runs.find((run) => run[1] === "finished" && run[2] !== 2);
   return {key: window.__bench.keys[window.__bench.keys.length - 1],
-          running: start[0], done: end[0]};
+          running: start ? start[0] : end[0], done: end[0]};
 }
 """
 
@@ -137,7 +165,8 @@ LIVE_SAMPLER = """
   window.__liveStop = false;
   const tick = () => {
     let drawn = null;
-    for (const gd of document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')) {
+    const charts = document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot');
+    for (const gd of charts) {
       if (gd.__old || !gd._fullData || !gd.querySelector(".main-svg")) continue;
       let reach = null;
       for (const trace of gd._fullData) {
@@ -328,10 +357,12 @@ async def move_slider(page, key: str, count: int, into: Changes, first=+1) -> No
     for _ in range(count):
         keyname = await next_key(slider, direction)
         await slider.focus()
-        mark = await page.evaluate("() => window.__bench.states.length")
+        mark = await page.evaluate("() => window.__bench.runs.length")
         await page.keyboard.press(keyname)
         try:
-            await page.wait_for_function(RERUN_ENDED, arg=mark, timeout=RERUN_TIMEOUT_MS)
+            await page.wait_for_function(
+                RERUN_ENDED, arg=mark, timeout=RERUN_TIMEOUT_MS
+            )
         except Exception:  # Playwright's TimeoutError: the rerun never ended
             into.failed += 1
             continue
@@ -352,7 +383,9 @@ def url(server: Server, path: str, **params) -> str:
     return f"{server.url}/{path}" + (f"?{query}" if query else "")
 
 
-async def measure_cell(browser, server, path, key, iterations, seed, changes) -> Changes:
+async def measure_cell(
+    browser, server, path, key, iterations, seed, changes
+) -> Changes:
     """One page, one slider, one iteration count: `changes` reruns, one session."""
     result = Changes()
     context = await new_context(browser)
@@ -370,12 +403,14 @@ async def measure_live(browser, server, seed: int) -> dict:
     """Click "Train live" at 5000 iterations: to the first curve, to the end."""
     context = await new_context(browser)
     try:
-        page = await open_page(context, url(server, "descent", iterations=5000, seed=seed))
+        page = await open_page(
+            context, url(server, "descent", iterations=5000, seed=seed)
+        )
         button = page.get_by_role("button", name="Train live", exact=True)
         if not await button.count():
             return {"error": "no 'Train live' button on /descent"}
         await page.evaluate(LIVE_SAMPLER)
-        mark = await page.evaluate("() => window.__bench.states.length")
+        mark = await page.evaluate("() => window.__bench.runs.length")
         await button.click()
         await page.wait_for_function(RERUN_ENDED, arg=mark, timeout=RERUN_TIMEOUT_MS)
         await page.evaluate("() => { window.__liveStop = true; }")
@@ -403,7 +438,9 @@ async def measure_sessions(browser, server, plan, changes, memory) -> Changes:
 
         async def opened(context, path, key, seed):
             async with gate:
-                params = {} if key == FLOOR_SLIDER else {"iterations": 250, "seed": seed}
+                params = (
+                    {} if key == FLOOR_SLIDER else {"iterations": 250, "seed": seed}
+                )
                 return await open_page(context, url(server, path, **params))
 
         pages = await asyncio.gather(
@@ -449,8 +486,7 @@ def machine() -> str:
     chromium = subprocess.run(
         [CHROMIUM, "--version"], capture_output=True, text=True
     ).stdout.strip()
-    import playwright
-    import streamlit
+    from importlib.metadata import version
 
     return (
         "| machine | |\n|---|---|\n"
@@ -458,8 +494,8 @@ def machine() -> str:
         f"| memory | {memory_kb / 2**20:.0f} GiB |\n"
         f"| load average at start (1, 5, 15 min) | {load} |\n"
         f"| Python | {platform.python_version()} |\n"
-        f"| Streamlit | {streamlit.__version__} |\n"
-        f"| Playwright | {playwright.__version__} |\n"
+        f"| Streamlit | {version('streamlit')} |\n"
+        f"| Playwright | {version('playwright')} |\n"
         f"| browser | {chromium} |"
     )
 
@@ -528,7 +564,9 @@ async def main(args) -> None:
 
             profiler = Profiler(app.process.pid, "cells") if args.profile else None
             if args.iterations and args.sliders and args.pages:
-                emit("\n## One session: key press on a slider to the end of its rerun\n")
+                emit(
+                    "\n## One session: key press on a slider to the end of its rerun\n"
+                )
                 emit(
                     "Each row: one page, one slider, 20 changes (bouncing at the "
                     "slider's ends), its own seed. Target: at 250 iterations "
@@ -545,7 +583,9 @@ async def main(args) -> None:
                         )  # fmt: skip
                         target = None
                         if iterations == 250:
-                            target = TARGETS["iterations" if key == "iterations" else "250"]
+                            target = TARGETS[
+                                "iterations" if key == "iterations" else "250"
+                            ]
                         name = f"{page_name(path)}, {key}, {iterations}"
                         raw["cells"][name] = asdict(changes)
                         emit(cell_row(name, changes, floor, target))
@@ -555,8 +595,10 @@ async def main(args) -> None:
 
             if args.live:
                 emit("\n## Train live at 5000 iterations (/descent)\n")
-                emit("| try | first curve s | first iteration drawn | rerun end s "
-                     "| curve states seen | first curve / floor p50 | target 0.5 s met |")
+                emit(
+                    "| try | first curve s | first iteration drawn | rerun end s "
+                    "| curve states seen | first curve / floor p50 | target 0.5 s met |"
+                )
                 emit("|---:|---:|---:|---:|---:|---:|---|")
                 raw["live"] = []
                 f50 = percentile(floor.total, 50)
@@ -568,7 +610,8 @@ async def main(args) -> None:
                         continue
                     first = live["first_curve"]
                     emit(
-                        f"| {attempt + 1} | {first:.3f} | {live['first_iteration']:g} | "
+                        f"| {attempt + 1} | {first:.3f} | "
+                        f"{live['first_iteration']:g} | "
                         f"{live['rerun_end']:.3f} | {live['frames']} | "
                         f"{ratio(first, f50)} | "
                         f"{verdict(first <= TARGETS['first_curve_s'])} |"
@@ -589,7 +632,9 @@ async def main(args) -> None:
                     "| p50 / floor | p95 / floor | p95 < 1 s | errors | failed reruns "
                     "| memory before | during (max) | after |"
                 )
-                emit("|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+                emit(
+                    "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
+                )
                 raw["sessions"] = {}
                 for count in args.sessions:
                     floor_plan = [("", FLOOR_SLIDER, 0)] * count
@@ -686,7 +731,9 @@ def parse_args(argv=None):
     parser.add_argument("--profile", action="store_true", help="py-spy the server")
     args = parser.parse_args(argv)
     by_name = {page_name(p): p for p in pages}
-    unknown = [p for p in [*args.pages, *(args.session_pages or [])] if p not in by_name]
+    unknown = [
+        p for p in [*args.pages, *(args.session_pages or [])] if p not in by_name
+    ]
     if unknown:
         parser.error(f"unknown pages {unknown}; app.py has {sorted(by_name)}")
     args.pages = [by_name[p] for p in args.pages]

@@ -24,10 +24,7 @@ ui.show_source(formulas.logits, formulas.accuracy)
 
 run = ctx.run()
 ui.show_trouble(run)
-t = compare.last_finite_update(run)
-if t is None:
-    st.info("The loss was not finite even at the start, so there is no W to judge.")
-    st.stop()
+t = run.last_finite
 if t < run.iterations:
     st.info(f"Judged at W and b after {t} updates, the last whose loss was finite.")
 

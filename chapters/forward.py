@@ -7,7 +7,7 @@ import torch
 
 from lesson import ui
 from lesson.figures.matrices import class_bars, matrix_heatmap
-from lesson.figures.network import last_finite_step, logit_parts
+from lesson.figures.network import logit_parts
 from softmax_core import formulas
 
 ctx = ui.context()
@@ -65,7 +65,7 @@ st.dataframe(
 # The same row through the start W, b and through the trained ones.
 run = ctx.run()
 ui.show_trouble(run)
-t = last_finite_step(run.weights, run.biases)
+t = run.last_finite
 W = torch.tensor(np.stack([run.weights[0], run.weights[t]]))  # (2, n, k)
 b = torch.tensor(np.stack([run.biases[0], run.biases[t]]))  # (2, k)
 Z_i = formulas.logits(X_i, W, b)[:, 0].numpy()  # (2, k): start, trained

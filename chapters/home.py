@@ -8,7 +8,7 @@ import streamlit as st
 
 from lesson import ui
 from lesson.figures.dataset import class_counts
-from lesson.figures.network import last_finite_step, network_diagram
+from lesson.figures.network import network_diagram
 from softmax_core import training
 
 ctx = ui.context()
@@ -45,7 +45,7 @@ st.markdown(
 st.subheader("The model as a network")
 run = ctx.run()
 ui.show_trouble(run)
-t = last_finite_step(run.weights, run.biases)
+t = run.last_finite
 st.markdown(
     f"Each of the n = {data.n} features is an input; each of the k = {data.k} "
     "classes is an output. The edge from feature f to class j carries the weight "

@@ -40,10 +40,7 @@ st.markdown(
     "large when it is sure and wrong. The cross-entropy is their mean."
 )
 # A diverged run's last W is not finite; use the last one with a finite loss.
-t = run.iterations if run.diverged_at is None else run.diverged_at - 2
-if t < 0:
-    st.error("The loss was not finite even at the start, so there is nothing to show.")
-    st.stop()
+t = run.last_finite
 Z = formulas.logits(
     problem.X_train, torch.tensor(run.weights[t]), torch.tensor(run.biases[t])
 )

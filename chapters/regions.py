@@ -7,7 +7,6 @@ from lesson import runs, ui
 from lesson.figures.regions import (
     decision_regions,
     grid_probabilities,
-    last_finite_iteration,
     padded_range,
 )
 
@@ -55,7 +54,7 @@ problem = runs.problem(pair_key, pair, s.seed, s.train_fraction, s.standardize)
 ui.show_trouble(run)
 
 # The slider starts at the end, and stays within the iterations there are.
-last = last_finite_iteration(run)
+last = run.last_finite
 if st.session_state.get("regions_iteration", last + 1) > last:
     st.session_state["regions_iteration"] = last
 t = last

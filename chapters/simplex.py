@@ -2,7 +2,6 @@ import streamlit as st
 
 from lesson import ui
 from lesson.figures.regions import (
-    last_finite_iteration,
     probability_bars,
     probability_simplex,
     row_probabilities,
@@ -29,7 +28,7 @@ run = ctx.run("manual")
 ui.show_trouble(run)
 
 # The slider starts at the end, and stays within the iterations there are.
-last = last_finite_iteration(run)
+last = run.last_finite
 if st.session_state.get("simplex_iteration", last + 1) > last:
     st.session_state["simplex_iteration"] = last
 t = last

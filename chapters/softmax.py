@@ -50,7 +50,7 @@ st.caption(
 )
 
 # A diverged run's last W is not finite; its last finite W still makes the point.
-trained = run.iterations if run.diverged_at is None else max(run.diverged_at - 2, 0)
+trained = run.last_finite
 moments = {
     "At the start (W₀, b₀)": (run.weights[0], run.biases[0]),
     f"After {trained} iterations": (run.weights[trained], run.biases[trained]),

@@ -35,8 +35,7 @@ chart = st.container()
 total = ctx.problem().y_test.shape[0]
 for column, (name, run) in zip(st.columns(len(runs)), runs.items(), strict=True):
     # A run that broke is judged at its last W with a finite loss.
-    last = compare.last_finite_update(run)
-    right = "–" if last is None else round(float(run.test_accuracy[last]) * total)
+    right = round(float(run.test_accuracy[run.last_finite]) * total)
     column.metric(f"{name}: test accuracy", f"{right}/{total}")
 
 # Why the article's nn settings part the curves.

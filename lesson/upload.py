@@ -37,6 +37,7 @@ FEATURES_KEY = "upload_features"
 DROP_KEY = "upload_drop_missing"
 MERGE_KEY = "upload_merge_labels"
 FILE_KEY = "upload_file"
+LEAVE_OUT_KEY = "upload_leave_out"
 STORED_KEY = "upload_stored"  # the Upload, read from the widget once
 COLUMNS_KEY = "upload_columns"  # the columns the choices above were made for
 LAST_GOOD_KEY = "data_last_good"  # the Loaded data the pages used last
@@ -217,7 +218,7 @@ def load_upload(upload: Upload) -> Loaded | None:
         return None
 
     name = f"'{upload.name}'"
-    describe(dataset, name, drop)
+    describe(dataset, name, drop, merge)
     choice = json.dumps([upload.digest, label, features, drop, merge])
     key = "upload-" + hashlib.sha256(choice.encode()).hexdigest()[:16]
     return Loaded(key, name, dataset)
@@ -322,7 +323,7 @@ def offer_fix(
     if error.kind == "non_numeric":
         st.button(
             "Leave " + " and ".join(f"'{name}'" for name in error.columns) + " out",
-            key="upload_leave_out",
+            key=LEAVE_OUT_KEY,
             on_click=leave_out,
             args=(error.columns,),
         )
@@ -358,11 +359,11 @@ def merge_checkbox() -> None:
     )
 
 
-def describe(dataset: Dataset, name: str, drop: bool) -> None:
+def describe(dataset: Dataset, name: str, drop: bool, merge: bool) -> None:
     """What was loaded, the label map, and what the loader did or doubts."""
     st.caption(
-        f"Training on {name}: m = {dataset.m} rows, n = {dataset.n} features, "
-        f"k = {dataset.k} classes."
+        f"Training on {name}: m = {count(dataset.m, 'row')}, "
+        f"n = {count(dataset.n, 'feature')}, k = {count(dataset.k, 'class')}."
     )
     st.caption(
         "Classes, numbered as y: "
@@ -374,5 +375,11 @@ def describe(dataset: Dataset, name: str, drop: bool) -> None:
         st.warning(warning)
     if drop:
         drop_checkbox()
-    if dataset.similar_labels or st.session_state.get(MERGE_KEY, False):
+    if dataset.similar_labels or merge:
         merge_checkbox()
+
+
+def count(number: int, noun: str) -> str:
+    """ "1 row", "3 rows", "2 classes"."""
+    plural = noun + ("es" if noun.endswith("s") else "s")
+    return f"{number} {noun if number == 1 else plural}"

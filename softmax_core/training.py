@@ -147,6 +147,17 @@ class Run:
         return len(self.losses)
 
     @property
+    def last_finite(self) -> int:
+        """The index t of the last weights[t], biases[t] worth showing.
+
+        A run that never diverged gives T, its trained W and b. One that
+        diverged at iteration d had a finite loss last at weights[d - 2].
+        """
+        if self.diverged_at is None:
+            return self.iterations
+        return max(self.diverged_at - 2, 0)
+
+    @property
     def W(self) -> np.ndarray:
         """The trained weights (n, k)."""
         return self.weights[-1]

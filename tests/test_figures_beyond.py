@@ -11,7 +11,6 @@ from lesson.figures.regions import (
     MAX_ROWS_SHOWN,
     decision_regions,
     grid_probabilities,
-    last_finite_iteration,
     padded_range,
     probability_bars,
     probability_simplex,
@@ -116,12 +115,12 @@ def test_decision_regions_leaves_cells_without_finite_probabilities_blank():
     assert not np.isfinite(np.asarray(fig.data[1].z, dtype=float)).any()
 
 
-def test_last_finite_iteration_stops_before_the_divergence(iris):
+def test_run_last_finite_stops_before_the_divergence(iris):
     problem = prepare(iris)
-    assert last_finite_iteration(train(problem, "manual", 0.1, 0.01, 30)) == 30
+    assert train(problem, "manual", 0.1, 0.01, 30).last_finite == 30
 
     diverged = train(problem, "manual", 10.0, 0.5, 40)
-    t = last_finite_iteration(diverged)
+    t = diverged.last_finite
     assert t == diverged.diverged_at - 2
     assert np.isfinite(diverged.weights[t]).all()
 

@@ -118,12 +118,12 @@ def test_spans_decades(losses, expected):
 
 
 @pytest.mark.parametrize(
-    "diverged_at, expected", [(None, 5), (5, 3), (2, 0), (1, None)]
+    "diverged_at, expected", [(None, 5), (5, 3), (2, 0), (1, 0)]
 )
-def test_last_finite_update(diverged_at, expected):
+def test_run_last_finite(diverged_at, expected):
     run = replace(short_run(), diverged_at=diverged_at)
 
-    assert compare.last_finite_update(run) == expected
+    assert run.last_finite == expected
 
 
 # Confusion matrices --------------------------------------------------------------

@@ -6,7 +6,6 @@ import pytest
 from lesson.figures.dataset import class_counts, one_hot_pair, split_scatter
 from lesson.figures.network import (
     MAX_INPUTS,
-    last_finite_step,
     logit_parts,
     network_diagram,
 )
@@ -102,13 +101,6 @@ def test_network_shortens_long_names_and_draws_twenty_classes():
     assert max(len(label) for label in fig.layout.yaxis.ticktext) < 30
 
 
-def test_last_finite_step_skips_weights_that_overflowed():
-    weights = np.ones((5, 2, 2))
-    biases = np.ones((5, 2))
-    assert last_finite_step(weights, biases) == 4
-    weights[3, 0, 0] = np.inf
-    biases[4, 1] = np.nan
-    assert last_finite_step(weights, biases) == 2
 
 
 # One logit, term by term.

@@ -5,17 +5,20 @@ in tests/data/uploads/ goes through the page: what the sidebar says, what fix it
 offers, and that the pages keep working on the last data that loaded.
 """
 
+import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.runtime.uploaded_file_manager import UploadedFile
+from streamlit.testing.v1 import AppTest
 
 from lesson import upload
 from softmax_core.data import DataError, default_columns, load_builtin, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
+APP_TIMEOUT = 120
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 # Every page app.py lists, in its order.
 PAGES = re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "app.py").read_text())
@@ -72,6 +75,46 @@ def test_iris_is_the_default_and_says_nothing_about_scales(open_page):
     assert not at.sidebar.warning and not at.main.warning
 
 
+@pytest.fixture
+def open_link():
+    """open_link(data="wine") -> an AppTest that opened the lesson with that query."""
+
+    def _open(**query) -> AppTest:
+        os.chdir(ROOT)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+        at.query_params.update(query)
+        return at.run()
+
+    return _open
+
+
+@pytest.mark.parametrize("name", ["wine", "breast_cancer", "upload"])
+def test_the_url_chooses_the_data(open_link, name):
+    at = open_link(data=name)
+
+    assert_healthy(at)
+    assert at.selectbox(key="data").value == name
+    assert used(at).dataset_key == ("iris" if name == "upload" else name)
+
+
+def test_an_unknown_name_in_the_url_gives_iris(open_link):
+    at = open_link(data="mnist")
+
+    assert_healthy(at)
+    assert used(at).dataset_key == "iris"
+    assert "data" not in at.query_params
+
+
+def test_the_choice_goes_into_the_url(open_page):
+    at = open_page()
+    at.selectbox(key="data").set_value("breast_cancer").run()
+    assert at.query_params["data"] == "breast_cancer"
+
+    # Like the bound widgets, the URL leaves out the default.
+    at.selectbox(key="data").set_value("iris").run()
+    assert "data" not in at.query_params
+
+
 @pytest.mark.parametrize(
     "name, title, widest, narrowest",
     [
@@ -93,9 +136,8 @@ def test_wildly_different_scales_point_to_standardize(
     assert not at.sidebar.warning
 
 
-def test_upload_chosen_without_a_file_keeps_iris(open_page):
-    # The browser test opens ?data=upload; AppTest does not read the URL.
-    at = open_page(data="upload")
+def test_upload_chosen_without_a_file_keeps_iris(open_link):
+    at = open_link(data="upload")
 
     assert_healthy(at)
     assert used(at).dataset_key == "iris"
@@ -126,7 +168,7 @@ def test_upload_without_a_file_keeps_the_last_good_choice(open_page):
         ("windows_line_endings.csv", (8, 2, 2), "k = 2 classes"),
         ("index_and_id.csv", (8, 2, 2), "'Id', which numbers the rows"),
         ("number_labels.csv", (9, 2, 3), "`7` → 0, `5` → 1, `3` → 2"),
-        ("one_feature.csv", (12, 1, 2), "n = 1 features"),
+        ("one_feature.csv", (12, 1, 2), "n = 1 feature,"),
         ("ten_classes.csv", (60, 3, 10), "k = 10 classes"),
     ],
 )
@@ -257,9 +299,9 @@ def test_a_text_column_is_left_out_and_can_be_left_out_again(uploaded):
 
     at.multiselect(key=upload.FEATURES_KEY).set_value(["a", "b", "colour"]).run()
     assert errors(at)[0].startswith("Column 'colour' is not numeric")
-    assert at.button(key="upload_leave_out").label == "Leave 'colour' out"
+    assert at.button(key=upload.LEAVE_OUT_KEY).label == "Leave 'colour' out"
 
-    at.button(key="upload_leave_out").click().run()
+    at.button(key=upload.LEAVE_OUT_KEY).click().run()
     assert not errors(at)
     assert at.multiselect(key=upload.FEATURES_KEY).value == ["a", "b"]
 
@@ -373,6 +415,7 @@ def test_every_page_runs_on_an_upload(uploaded, name):
 @pytest.mark.parametrize("name", ["wine", "breast_cancer"])
 def test_every_page_runs_on_the_scikit_learn_sets(open_page, name):
     at = open_page(data=name)
+    n = load_builtin(name).n
     failures = {}
     for page in PAGES:
         at.switch_page(page)
@@ -380,7 +423,7 @@ def test_every_page_runs_on_the_scikit_learn_sets(open_page, name):
         if at.exception:
             failures[page] = at.exception[0].value
         assert used(at).dataset_key == name
-        assert used(at).dataset.n == load_builtin(name).n
+        assert used(at).dataset.n == n
     assert not failures
 
 

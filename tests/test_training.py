@@ -250,8 +250,9 @@ def test_first_refuses_a_cut_outside_the_run(iterations):
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 def test_learning_rate_times_lam_above_one_diverges(implementation):
-    # Each step multiplies W by (1 - 2 learning_rate lam) = -9 before the data
-    # term, so |W| grows tenfold a step until the loss overflows.
+    # Each step multiplies W by 1 - 2 learning_rate lam = -9 before the data
+    # term adds its small part, so |W| grows about ninefold a step until the
+    # loss overflows. Any learning_rate lam > 1 makes that factor below -1.
     run = train(
         problem(False), implementation, learning_rate=10, lam=0.5, iterations=60
     )

@@ -91,16 +91,6 @@ def largest_difference(arrays: dict[str, np.ndarray]) -> float | None:
     return largest
 
 
-def last_finite_update(run: Run) -> int | None:
-    """How many updates the run made before its loss stopped being finite.
-
-    weights[t] is W after t updates. A run that never diverged gives its last
-    index, run.iterations. If diverged_at = d, the loss at weights[d - 1] was the
-    first non-finite one, so the answer is d - 2; None when even the start broke.
-    """
-    if run.diverged_at is None:
-        return run.iterations
-    return run.diverged_at - 2 if run.diverged_at >= 2 else None
 
 
 def confusion_matrix(y: np.ndarray, predicted: np.ndarray, k: int) -> np.ndarray:

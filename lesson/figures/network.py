@@ -27,14 +27,6 @@ MAX_INPUTS = 30
 MAX_LABEL = 26
 
 
-def last_finite_step(weights: np.ndarray, biases: np.ndarray) -> int:
-    """The index t of the last W = weights[t] and b = biases[t] that are all finite.
-
-    weights (T + 1, n, k), biases (T + 1, k). A run that diverged ends in inf or
-    NaN; a page draws its last finite parameters instead. The start is always finite.
-    """
-    finite = np.isfinite(weights).all(axis=(1, 2)) & np.isfinite(biases).all(axis=1)
-    return int(np.flatnonzero(finite)[-1]) if finite.any() else 0
 
 
 def network_diagram(

@@ -22,15 +22,6 @@ GRID_SIZE = 150
 MAX_ROWS_SHOWN = 2000
 
 
-def last_finite_iteration(run: Run) -> int:
-    """The last t whose weights[t], biases[t] still gave a finite loss.
-
-    A diverged run's loss first failed at iteration run.diverged_at, which used
-    weights[diverged_at - 1]; so weights[diverged_at - 2] is the last to show.
-    """
-    if run.diverged_at is None:
-        return run.iterations
-    return max(run.diverged_at - 2, 0)
 
 
 def padded_range(values: np.ndarray, pad: float = 0.05) -> tuple[float, float]:

@@ -48,7 +48,7 @@ HEALTH_TIMEOUT_S = 60
 FIRST_RUN_TIMEOUT_MS = 120_000
 RERUN_TIMEOUT_MS = 60_000
 # After a rerun, Plotly redraws in the browser; this bounds the wait for it.
-REDRAW_TIMEOUT_MS = 10_000
+REDRAW_TIMEOUT_MS = 30_000
 # How long a rerun's result may take to reach the page's charts and text; a
 # slider the page does not depend on costs this long to rule out.
 CHANGE_TIMEOUT_MS = 3_000
@@ -218,30 +218,57 @@ def browser():
         chromium.close()
 
 
-# Recorded from the first script of every document: each value the app root's
-# data-test-script-state takes ("running", "notRunning", ...). A rerun has ended
-# when "running" was recorded after a mark and the state is "notRunning" again.
-STATE_RECORDER = """
+# From the first script of every document, each script run as the server tells
+# the browser of it: ForwardMsg field 4 (new_session) starts a run, field 6
+# (script_finished, an enum: 0 done, 1 compile error, 2 cut short by a newer
+# rerun, 3 a fragment done) ends it. The app root's data-test-script-state alone
+# can miss a fast rerun: React may apply "running" and "notRunning" in one render.
+SCRIPT_RUN_RECORDER = """
 (() => {
-  window.__scriptStates = [];
-  new MutationObserver((records) => {
-    for (const record of records) {
-      if (record.target.getAttribute("data-testid") === "stApp") {
-        window.__scriptStates.push(
-          record.target.getAttribute("data-test-script-state"));
-      }
+  const runs = window.__scriptRuns = [];
+  const kind = (buffer) => {
+    const bytes = new Uint8Array(buffer);
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
+      while (byte & 0x80);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key & 7;
+      if (field === 4 && wire === 2) return ["start"];
+      if (field === 6 && wire === 0) return ["finished", varint()];
+      if (wire === 0) varint();
+      else if (wire === 2) i += varint();
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return null;
     }
-  }).observe(document, {
-    attributes: true, subtree: true, attributeFilter: ["data-test-script-state"],
-  });
+    return null;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        const found = kind(event.data);
+        if (found) runs.push([performance.now(), ...found]);
+      });
+    }
+  };
 })();
 """
 
+# A rerun started after `mark` has ended: the server said so, and the app root
+# shows it (data-test-script-state is "notRunning" again).
 RERUN_ENDED = """
 (mark) => {
   const root = document.querySelector('[data-testid="stApp"]');
-  const states = (window.__scriptStates || []).slice(mark);
-  return root !== null && states.includes("running")
+  const ended = (window.__scriptRuns || []).slice(mark)
+    .some((run) => run[1] === "finished" && run[2] !== 2);
+  return ended && root !== null
     && root.getAttribute("data-test-script-state") === "notRunning";
 }
 """
@@ -260,7 +287,8 @@ CHARTS = """
     const layout = gd._fullLayout;
     return {
       title: title(layout),
-      width: box.getBoundingClientRect().width,
+      // A chart in a closed expander or an unselected tab takes no room.
+      shown: box.getClientRects().length > 0,
       height: box.getBoundingClientRect().height,
       traces: gd._fullData.filter((t) => t.visible !== false).map((t) => {
         const x = list(t.x).flat(), y = list(t.y).flat(), z = list(t.z).flat();
@@ -322,7 +350,7 @@ class AppPage:
     # Opening and waiting.
 
     def mark(self) -> int:
-        return self.page.evaluate("() => (window.__scriptStates || []).length")
+        return self.page.evaluate("() => (window.__scriptRuns || []).length")
 
     def wait_for_rerun(self, mark: int, timeout: int = RERUN_TIMEOUT_MS) -> None:
         """Wait until a rerun started after `mark` has finished (no sleeping)."""
@@ -517,7 +545,7 @@ def new_tab(browser, request):
 
     def _open(on: StreamlitServer) -> AppPage:
         context = browser.new_context(viewport=VIEWPORT)
-        context.add_init_script(STATE_RECORDER)
+        context.add_init_script(SCRIPT_RUN_RECORDER)
         contexts.append(context)
         tab = AppPage(context.new_page(), on)
         tabs.append(tab)

@@ -47,7 +47,8 @@ def assert_charts_sound(tab) -> None:
         assert any(t["points"] for t in chart["traces"]), (
             f"a chart without points on /{tab.path()}: {chart['title']!r}"
         )
-        assert chart["height"] > 50, f"a collapsed chart on /{tab.path()}"
+        if chart["shown"]:
+            assert chart["height"] > 50, f"a collapsed chart on /{tab.path()}"
     assert not tab.clipped_equations(), (
         f"equations wider than their box on /{tab.path()}: {tab.clipped_equations()}"
     )

@@ -9,11 +9,21 @@ same cases through AppTest.
 from pathlib import Path
 
 import pytest
+from conftest import RERUN_TIMEOUT_MS
 
 ROOT = Path(__file__).resolve().parents[2]
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 SIDEBAR = '[data-testid="stSidebar"]'
 FALLBACK = "The pages use Iris until you upload a CSV file."
+ANSWERED = """
+(name) => {
+  const root = document.querySelector('[data-testid="stApp"]');
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  return root.getAttribute("data-test-script-state") === "notRunning"
+    && (sidebar.innerText.includes(`Training on '${name}'`)
+        || sidebar.querySelector('[data-testid="stAlertContentError"]') !== null);
+}
+"""
 
 
 def upload(tab, name: str, content: bytes | None = None) -> None:
@@ -24,6 +34,9 @@ def upload(tab, name: str, content: bytes | None = None) -> None:
     mark = tab.mark()
     tab.widget("upload_file").locator('input[type="file"]').set_input_files(files)
     tab.wait_for_rerun(mark)
+    # A rerun already under way when the file arrived can end first: wait for
+    # the sidebar to answer this file, with a refusal or with what it trains on.
+    tab.page.wait_for_function(ANSWERED, arg=name, timeout=RERUN_TIMEOUT_MS)
     tab.assert_healthy()
 
 
