@@ -102,7 +102,7 @@ RECORDER = """
       if (field === 4 && wire === 2) return ["start"];
       if (field === 6 && wire === 0) return ["finished", varint()];
       if (wire === 0) varint();
-      else if (wire === 2) i += varint();
+      else if (wire === 2) { const length = varint(); i += length; }
       else if (wire === 1) i += 8;
       else if (wire === 5) i += 4;
       else return null;
@@ -350,7 +350,8 @@ async def move_slider(page, key: str, count: int, into: Changes, first=+1) -> No
     box = page.locator(f'[data-testid="stSidebar"] .st-key-{key}')
     expander = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]')
     if not await box.is_visible() and await expander.count():
-        await expander.filter(has=box).locator("summary").click()
+        inside = page.locator(f".st-key-{key}")  # relative to the expander
+        await expander.filter(has=inside).locator("summary").click()
         await box.wait_for(state="visible")
     slider = box.locator('input[type="range"]')
     direction = [first]
@@ -535,11 +536,16 @@ async def main(args) -> None:
     out: list[str] = ["# Slider latency in the browser", "", machine(), ""]
     raw: dict = {"args": vars(args)}
 
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    report = RESULTS / f"latency-{stamp}.md"
+
     def emit(text: str = "") -> None:
+        """Print a line and keep it; the report file grows as the run goes."""
         print(text, flush=True)
         out.append(text)
+        report.write_text("\n".join(out) + "\n")
 
-    emit("\n".join(out[2:]))
+    print("\n".join(out), flush=True)
     floor_server = Server("benchmarks/bare_app.py", "floor").start()
     app = Server("app.py", "app").start()
     memory = {"app at start": app.memory_mb()}
@@ -575,12 +581,17 @@ async def main(args) -> None:
                 emit(CELL_HEADER.format(what="page, slider, iterations"))
             raw["cells"] = {}
             for iterations in args.iterations:
-                for path in args.pages:
-                    for key in args.sliders:
-                        changes = await measure_cell(
-                            browser, app, path, key, iterations, next(seeds),
-                            args.changes,
-                        )  # fmt: skip
+                long_run = iterations > 250
+                for path in args.long_pages if long_run else args.pages:
+                    for key in args.long_sliders if long_run else args.sliders:
+                        try:
+                            changes = await measure_cell(
+                                browser, app, path, key, iterations, next(seeds),
+                                args.changes,
+                            )  # fmt: skip
+                        except Exception as error:  # one broken cell, not the run
+                            print(f"{page_name(path)}, {key}: {error}", file=sys.stderr)
+                            changes = Changes(errors=1)
                         target = None
                         if iterations == 250:
                             target = TARGETS[
@@ -692,8 +703,7 @@ async def main(args) -> None:
     finally:
         app.stop()
         floor_server.stop()
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"latency-{stamp}.md").write_text("\n".join(out) + "\n")
+    report.write_text("\n".join(out) + "\n")
     (RESULTS / f"latency-{stamp}.json").write_text(json.dumps(raw, indent=1))
     print(f"\nWritten: benchmarks/results/latency-{stamp}.md and .json")
 
@@ -711,6 +721,15 @@ def parse_args(argv=None):
     )  # fmt: skip
     parser.add_argument("--sliders", nargs="*", default=list(SLIDERS), choices=SLIDERS)
     parser.add_argument("--iterations", nargs="*", type=int, default=[250, 5000])
+    parser.add_argument(
+        "--long-pages", nargs="*", default=None,
+        help="pages measured above 250 iterations (default: --pages)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--long-sliders", nargs="*", default=None, choices=SLIDERS,
+        help="sliders measured above 250 iterations (default: --sliders); each new "
+        "value of a slider other than iterations trains the whole run",
+    )  # fmt: skip
     parser.add_argument("--changes", type=int, default=20, help="per cell (20)")
     parser.add_argument(
         "--live", type=int, default=5, help="Train live clicks to time (0 skips)"
@@ -737,6 +756,11 @@ def parse_args(argv=None):
     if unknown:
         parser.error(f"unknown pages {unknown}; app.py has {sorted(by_name)}")
     args.pages = [by_name[p] for p in args.pages]
+    args.long_pages = (
+        args.pages if args.long_pages is None else [by_name[p] for p in args.long_pages]
+    )
+    if args.long_sliders is None:
+        args.long_sliders = args.sliders
     args.session_pages = [by_name[p] for p in (args.session_pages or [])] or (
         args.pages or pages
     )

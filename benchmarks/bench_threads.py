@@ -80,12 +80,14 @@ def main() -> None:
     # Keep a full garbage collection (~0.2 s with torch loaded) out of the timings.
     gc.freeze()
 
+    load_before = os.getloadavg()[0]
     medians = measure(problem, args.repeats)
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
         f"{platform.python_implementation()} {platform.python_version()}, "
-        f"torch {torch.__version__}, {os.cpu_count()} CPUs, load average {load}"
+        f"torch {torch.__version__}, {os.cpu_count()} CPUs"
     )
+    # The 1-minute load average: above the CPU count, other work is queueing.
+    print(f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(
         f"Iris, learning rate {LEARNING_RATE}, lam {LAM}; median of "
         f"{args.repeats} repeats"

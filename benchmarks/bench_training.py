@@ -132,12 +132,16 @@ def measure(
     return {key: statistics.median(times) for key, times in samples.items()}
 
 
+def load_average() -> str:
+    """The 1-minute load average: above the CPU count, other work is queueing."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
 def machine() -> str:
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     return (
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"torch {torch.__version__}, {os.cpu_count()} CPUs, "
-        f"torch threads {torch.get_num_threads()}, load average {load}"
+        f"torch threads {torch.get_num_threads()}"
     )
 
 
@@ -175,8 +179,10 @@ def main() -> None:
     # now, as an app can after its imports, keeps it out of the comparison.
     gc.freeze()
 
+    load_before = load_average()
     medians = measure(problem, args.repeats, CLOCKS[args.clock])
     print(machine())
+    print(f"load average {load_before} before, {load_average()} after")
     print(
         f"Iris, learning rate {LEARNING_RATE}, lam {LAM}; median {args.clock} time "
         f"of {args.repeats} repeats"

@@ -27,7 +27,10 @@ def builtin_dataset(name: str) -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def problem(
-    dataset_key: str, _dataset: Dataset, seed: int, train_fraction: float,
+    dataset_key: str,
+    _dataset: Dataset,
+    seed: int,
+    train_fraction: float,
     standardize: bool,
 ) -> Problem:
     """The split and the start; dataset_key names _dataset, which is not hashed."""
@@ -91,7 +94,10 @@ def get_run(
     run = store.get(key, settings.iterations)
     if run is None:
         split = problem(
-            dataset_key, dataset, settings.seed, settings.train_fraction,
+            dataset_key,
+            dataset,
+            settings.seed,
+            settings.train_fraction,
             settings.standardize,
         )
         run = train(
@@ -108,16 +114,25 @@ def get_run(
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _sweep(
-    dataset_key: str, _dataset: Dataset, seed: int, train_fraction: float,
-    standardize: bool, learning_rates: tuple, lams: tuple, iterations: int,
+    dataset_key: str,
+    _dataset: Dataset,
+    seed: int,
+    train_fraction: float,
+    standardize: bool,
+    learning_rates: tuple,
+    lams: tuple,
+    iterations: int,
 ) -> Sweep:
     split = problem(dataset_key, _dataset, seed, train_fraction, standardize)
     return sweep(split, learning_rates, lams, iterations)
 
 
 def get_sweep(
-    dataset_key: str, dataset: Dataset, settings: Settings,
-    learning_rates: tuple[float, ...], lams: tuple[float, ...],
+    dataset_key: str,
+    dataset: Dataset,
+    settings: Settings,
+    learning_rates: tuple[float, ...],
+    lams: tuple[float, ...],
 ) -> Sweep:
     """The manual loop for several (alpha, lam) at once, cut to settings.iterations.
 
@@ -126,7 +141,13 @@ def get_sweep(
     """
     s = settings
     result = _sweep(
-        dataset_key, dataset, s.seed, s.train_fraction, s.standardize,
-        learning_rates, lams, run_length(s.iterations),
+        dataset_key,
+        dataset,
+        s.seed,
+        s.train_fraction,
+        s.standardize,
+        learning_rates,
+        lams,
+        run_length(s.iterations),
     )
     return result.first(s.iterations)

@@ -137,9 +137,10 @@ def scale_warning(dataset: Dataset, name: str) -> str | None:
     ratio = float(spread[widest] / spread[narrowest])
     if ratio <= SCALE_RATIO:
         return None
+    about = float(f"{ratio:.2g}")  # two significant digits: 2530 is about 2,500
     return (
         f"The features of {name} differ in scale by a factor of about "
-        f"{ratio:,.0f}: the standard deviation of '{dataset.feature_names[widest]}' "
+        f"{about:,.0f}: the standard deviation of '{dataset.feature_names[widest]}' "
         f"is {float(spread[widest]):.3g}, that of "
         f"'{dataset.feature_names[narrowest]}' {float(spread[narrowest]):.3g}. No "
         "one learning rate suits both, so on the raw features training diverges or "

@@ -70,15 +70,19 @@ def main(argv: list[str] | None = None) -> int:
             dataset = load_builtin(args.dataset)
         else:
             dataset = load_csv(args.data or IRIS_PATH, args.label_column)
-        problem = prepare(
-            dataset, args.seed, args.train_fraction, args.standardize
-        )
-        names = IMPLEMENTATIONS if args.implementation == "all" else (
-            args.implementation,
+        problem = prepare(dataset, args.seed, args.train_fraction, args.standardize)
+        names = (
+            IMPLEMENTATIONS if args.implementation == "all" else (args.implementation,)
         )
         runs = {
-            name: train(problem, name, args.learning_rate, args.lam,
-                        args.iterations, args.article_nn)
+            name: train(
+                problem,
+                name,
+                args.learning_rate,
+                args.lam,
+                args.iterations,
+                args.article_nn,
+            )
             for name in names
         }
     except (DataError, ValueError) as error:

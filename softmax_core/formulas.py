@@ -48,13 +48,14 @@ def softmax(Z: torch.Tensor) -> torch.Tensor:
 
 
 def log_softmax(Z: torch.Tensor) -> torch.Tensor:
-    """log A (m, k), computed as Z - max - log(sum(exp(Z - max))).
+    """log A (m, k) = Z - log(sum_j exp(Z_j)), row by row.
 
-    Taking the log of softmax(Z) instead would give log(0) = -inf for a class
-    whose probability underflows, and 0 * -inf = NaN in the loss.
+    torch.logsumexp shifts by the row's largest logit before exp, as softmax
+    does, so nothing overflows. Taking the log of softmax(Z) instead would give
+    log(0) = -inf for a class whose probability underflows, and 0 * -inf = NaN
+    in the loss.
     """
-    shifted = Z - Z.amax(dim=-1, keepdim=True)
-    return shifted - torch.logsumexp(shifted, dim=-1, keepdim=True)
+    return Z - torch.logsumexp(Z, dim=-1, keepdim=True)
 
 
 def cross_entropy(Z: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:

@@ -168,14 +168,16 @@ class Run:
         return self.biases[-1]
 
     def first(self, iterations: int) -> "Run":
-        """The same run cut after `iterations`: its first steps are those of this one."""
+        """This run cut after `iterations`: a short run starts as a long one does."""
         if not 1 <= iterations <= self.iterations:
             raise ValueError(
                 f"this run has {self.iterations} iterations; "
                 f"cannot cut it after {iterations}."
             )
         t = iterations
-        diverged = self.diverged_at if self.diverged_at and self.diverged_at <= t else None
+        diverged = (
+            self.diverged_at if self.diverged_at and self.diverged_at <= t else None
+        )
         return replace(
             self,
             losses=self.losses[:t],
@@ -226,8 +228,13 @@ class History:
             self.report(self)
 
 
-def train_manual(problem: Problem, learning_rate: float, lam: float,
-                 iterations: int, history: History) -> None:
+def train_manual(
+    problem: Problem,
+    learning_rate: float,
+    lam: float,
+    iterations: int,
+    history: History,
+) -> None:
     """Gradient descent on raw tensors with the hand-derived gradients."""
     X, Y = problem.X_train, problem.Y_train
     W, b = problem.W0, problem.b0
@@ -242,8 +249,13 @@ def train_manual(problem: Problem, learning_rate: float, lam: float,
     # the loss of every recorded W and b afterwards, in one batched call.
 
 
-def train_autograd(problem: Problem, learning_rate: float, lam: float,
-                   iterations: int, history: History) -> None:
+def train_autograd(
+    problem: Problem,
+    learning_rate: float,
+    lam: float,
+    iterations: int,
+    history: History,
+) -> None:
     """Gradient descent where autograd computes dW and db from the loss."""
     X, Y = problem.X_train, problem.Y_train
     W = problem.W0.clone().requires_grad_()
@@ -255,14 +267,20 @@ def train_autograd(problem: Problem, learning_rate: float, lam: float,
         with torch.no_grad():
             W -= learning_rate * W.grad
             b -= learning_rate * b.grad
-        history.add(W.detach().clone(), b.detach().clone(), W.grad, b.grad,
-                    data_loss.detach())
+            # The update was in place, so the history needs copies.
+            history.add(W.clone(), b.clone(), W.grad, b.grad, data_loss.detach())
         # backward() adds to .grad; clearing it starts the next step from zero.
         W.grad, b.grad = None, None
 
 
-def train_nn(problem: Problem, learning_rate: float, lam: float,
-             iterations: int, history: History, article_nn: bool = False) -> None:
+def train_nn(
+    problem: Problem,
+    learning_rate: float,
+    lam: float,
+    iterations: int,
+    history: History,
+    article_nn: bool = False,
+) -> None:
     """torch.nn.Linear, torch.nn.CrossEntropyLoss and torch.optim.SGD.
 
     SGD's weight_decay adds weight_decay * W to the gradient, which is the
@@ -296,8 +314,10 @@ def train_nn(problem: Problem, learning_rate: float, lam: float,
         data_loss.backward()
         dW, db = model.weight.grad.T, model.bias.grad
         optimizer.step()
-        history.add(model.weight.detach().T.clone(), model.bias.detach().clone(),
-                    dW, db, data_loss.detach())
+        with torch.no_grad():
+            # step() updated in place, so the history needs copies.
+            W, b = model.weight.T.clone(), model.bias.clone()
+            history.add(W, b, dW, db, data_loss.detach())
 
 
 def train(
@@ -317,6 +337,7 @@ def train(
     every `progress_every` iterations (a page draws its curve while it trains).
     """
     _check_settings(implementation, learning_rate, lam, iterations)
+
     def report(history: History) -> None:
         on_progress(_summarize(problem, implementation, lam, history))
 
@@ -348,15 +369,20 @@ def _check_settings(implementation, learning_rate, lam, iterations) -> None:
         raise ValueError(
             f"lam must be zero or positive, got {lam}; 0.01 is the article's."
         )
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+    if (
+        isinstance(iterations, bool)
+        or not isinstance(iterations, int)
+        or iterations < 1
+    ):
         raise ValueError(
             f"iterations must be a whole number of at least 1, got {iterations!r}."
         )
 
 
 @torch.inference_mode()
-def _summarize(problem: Problem, implementation: str, lam: float,
-               history: History) -> Run:
+def _summarize(
+    problem: Problem, implementation: str, lam: float, history: History
+) -> Run:
     """Evaluate a whole trajectory at once: T + 1 W's in one batched call each."""
     weights = torch.stack(history.weights)  # (T + 1, n, k)
     biases = torch.stack(history.biases)  # (T + 1, k)

@@ -178,7 +178,7 @@ def test_json_of_a_diverging_run_has_nulls_and_where_it_diverged(capsys):
         (["--iterations", "0"], "iterations must be a whole number"),
         (["--train-fraction", "1"], "train_fraction must lie strictly between"),
         (["--lam", "-1"], "lam must be zero or positive"),
-        (["--label-column", "petal"], "There is no column 'petal'"),
+        (["--label-column", "petal"], "'petal'"),
         (["--learning-rate", "fast"], "--learning-rate"),
         (["--iterations", "2.5"], "--iterations"),
         (["--implementation", "sklearn"], "--implementation"),

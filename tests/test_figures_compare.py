@@ -117,9 +117,7 @@ def test_spans_decades(losses, expected):
     assert compare.spans_decades({"manual": with_losses(*losses)}) is expected
 
 
-@pytest.mark.parametrize(
-    "diverged_at, expected", [(None, 5), (5, 3), (2, 0), (1, 0)]
-)
+@pytest.mark.parametrize("diverged_at, expected", [(None, 5), (5, 3), (2, 0), (1, 0)])
 def test_run_last_finite(diverged_at, expected):
     run = replace(short_run(), diverged_at=diverged_at)
 

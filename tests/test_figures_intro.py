@@ -101,8 +101,6 @@ def test_network_shortens_long_names_and_draws_twenty_classes():
     assert max(len(label) for label in fig.layout.yaxis.ticktext) < 30
 
 
-
-
 # One logit, term by term.
 
 

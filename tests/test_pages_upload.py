@@ -15,7 +15,13 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit.testing.v1 import AppTest
 
 from lesson import upload
-from softmax_core.data import DataError, default_columns, load_builtin, read_table
+from softmax_core.data import (
+    DataError,
+    dataset_from_frame,
+    default_columns,
+    load_builtin,
+    read_table,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_TIMEOUT = 120
@@ -449,3 +455,22 @@ def test_default_columns_of_a_table_of_ids_is_refused():
 
     with pytest.raises(DataError, match="No column is left to hold the label"):
         default_columns(frame)
+
+
+# The wording on scales, as a function of the data.
+
+
+@pytest.mark.parametrize("spread, warned", [(1.0, False), (99.0, False), (101.0, True)])
+def test_the_scale_warning_starts_above_a_ratio_of_100(spread, warned):
+    frame = pd.DataFrame(
+        {"a": [0.0, 1.0, 0.0, 1.0], "b": [0.0, spread, 0.0, spread], "k": list("pqpq")}
+    )
+    data = dataset_from_frame(frame, "k")
+
+    assert (upload.scale_warning(data, "this") is not None) == warned
+
+
+def test_a_constant_feature_does_not_count_as_a_scale():
+    frame = pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [5.0, 5.0, 5.0], "k": list("pqp")})
+
+    assert upload.scale_warning(dataset_from_frame(frame, "k"), "this") is None

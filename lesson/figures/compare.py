@@ -91,8 +91,6 @@ def largest_difference(arrays: dict[str, np.ndarray]) -> float | None:
     return largest
 
 
-
-
 def confusion_matrix(y: np.ndarray, predicted: np.ndarray, k: int) -> np.ndarray:
     """C (k, k) of counts: C[i, j] = rows of true class i predicted as class j.
 

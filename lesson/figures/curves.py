@@ -86,7 +86,8 @@ def loss_parts(run: Run) -> go.Figure:
                 mode="lines",
                 stackgroup="loss",
                 line={"color": color, "width": 2},
-                hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.6f}}<extra></extra>",
+                hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.6f}}"
+                "<extra></extra>",
             )
         )
     fig.update_xaxes(title="iteration")

@@ -27,8 +27,6 @@ MAX_INPUTS = 30
 MAX_LABEL = 26
 
 
-
-
 def network_diagram(
     W: np.ndarray,
     b: np.ndarray,

@@ -13,15 +13,13 @@ import torch
 
 from lesson.figures.curves import thin
 from lesson.figures.style import base_layout, class_color
-from softmax_core import Problem, Run
+from softmax_core import Problem
 from softmax_core.formulas import logits, softmax
 
 GRID_SIZE = 150
 # More rows than this are drawn as an evenly spread subset: an uploaded file may
 # hold tens of thousands, which would only hide each other and slow the browser.
 MAX_ROWS_SHOWN = 2000
-
-
 
 
 def padded_range(values: np.ndarray, pad: float = 0.05) -> tuple[float, float]:

@@ -26,7 +26,9 @@ def class_color(j: int) -> str:
     return CLASS_COLORS[j % len(CLASS_COLORS)]
 
 
-def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+def base_layout(
+    fig: go.Figure, title: str | None = None, height: int = 380
+) -> go.Figure:
     """The look every figure shares: compact margins, legend below.
 
     No Plotly template: Streamlit's chart theme styles the figure in the

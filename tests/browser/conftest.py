@@ -240,7 +240,7 @@ SCRIPT_RUN_RECORDER = """
       if (field === 4 && wire === 2) return ["start"];
       if (field === 6 && wire === 0) return ["finished", varint()];
       if (wire === 0) varint();
-      else if (wire === 2) i += varint();
+      else if (wire === 2) { const length = varint(); i += length; }
       else if (wire === 1) i += 8;
       else if (wire === 5) i += 4;
       else return null;
@@ -261,12 +261,15 @@ SCRIPT_RUN_RECORDER = """
 })();
 """
 
-# A rerun started after `mark` has ended: the server said so, and the app root
-# shows it (data-test-script-state is "notRunning" again).
+# A rerun that started after `mark` has ended: the server said so, and the app
+# root shows it (data-test-script-state is "notRunning" again). A run already
+# under way at the mark does not count, even if it ends after it.
 RERUN_ENDED = """
 (mark) => {
   const root = document.querySelector('[data-testid="stApp"]');
-  const ended = (window.__scriptRuns || []).slice(mark)
+  const runs = (window.__scriptRuns || []).slice(mark);
+  const start = runs.findIndex((run) => run[1] === "start");
+  const ended = start >= 0 && runs.slice(start)
     .some((run) => run[1] === "finished" && run[2] !== 2);
   return ended && root !== null
     && root.getAttribute("data-test-script-state") === "notRunning";
@@ -358,7 +361,10 @@ class AppPage:
         self.wait_for_drawn()
 
     def wait_for_drawn(self) -> None:
+        """Wait until nothing waits for its code and every chart has its SVG."""
         self.page.wait_for_function(PAGE_DRAWN, timeout=REDRAW_TIMEOUT_MS)
+
+    wait_for_charts = wait_for_drawn  # the name test_upload.py calls
 
     def url_for(self, path: str = "", **params) -> str:
         query = urlencode({k: _url_value(v) for k, v in params.items()})
@@ -383,10 +389,12 @@ class AppPage:
         ).filter(has_text=re.compile(rf"^\s*{re.escape(entry.title)}\s*$"))
         mark = self.mark()
         link.click()
-        self.wait_for_rerun(mark)
-        assert self.path() == entry.url_path, (
-            f"clicking {entry.title!r} opened /{self.path()}"
+        self.page.wait_for_function(
+            "(path) => location.pathname.replace(/^\\/+|\\/+$/g, '') === path",
+            arg=entry.url_path,
+            timeout=RERUN_TIMEOUT_MS,
         )
+        self.wait_for_rerun(mark)
         assert link.get_attribute("aria-current") == "page"
 
     # Sidebar widgets, found by their key (Streamlit adds the class st-key-<key>).

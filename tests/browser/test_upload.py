@@ -9,11 +9,12 @@ same cases through AppTest.
 from pathlib import Path
 
 import pytest
-from conftest import RERUN_TIMEOUT_MS
 
 ROOT = Path(__file__).resolve().parents[2]
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 SIDEBAR = '[data-testid="stSidebar"]'
+# As long as conftest allows a rerun.
+ANSWER_TIMEOUT_MS = 60_000
 FALLBACK = "The pages use Iris until you upload a CSV file."
 ANSWERED = """
 (name) => {
@@ -36,7 +37,8 @@ def upload(tab, name: str, content: bytes | None = None) -> None:
     tab.wait_for_rerun(mark)
     # A rerun already under way when the file arrived can end first: wait for
     # the sidebar to answer this file, with a refusal or with what it trains on.
-    tab.page.wait_for_function(ANSWERED, arg=name, timeout=RERUN_TIMEOUT_MS)
+    tab.page.wait_for_function(ANSWERED, arg=name, timeout=ANSWER_TIMEOUT_MS)
+    tab.wait_for_charts()
     tab.assert_healthy()
 
 
@@ -79,6 +81,7 @@ def test_an_upload_trains_on_every_page_and_survives_reruns(tab, pages) -> None:
         tab.assert_healthy()
         assert "Training on 'ten_classes.csv'" in sidebar_text(tab), entry.title
         assert FALLBACK not in tab.alerts("info"), f"{entry.title} fell back to Iris"
+        assert tab.query().get("data") == "upload", entry.title
 
     # Reruns read the kept bytes, not the widget's buffer.
     for _ in range(2):
