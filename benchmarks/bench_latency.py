@@ -244,7 +244,11 @@ class Server:
 
 
 class Profiler:
-    """py-spy recording a process until stopped; a summary of where time went."""
+    """py-spy recording a process until stopped; a summary of where time went.
+
+    Also usable on a saved profile: python benchmarks/bench_latency.py
+    --summarize benchmarks/results/profile-cells.txt
+    """
 
     def __init__(self, pid: int, name: str) -> None:
         self.path = RESULTS / f"profile-{name}.txt"
@@ -254,35 +258,70 @@ class Profiler:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
-    def stop(self, top: int = 25) -> str:
+    def stop(self) -> str:
         self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=60)
-        return summarize_profile(self.path, top)
+        return summarize_profile(self.path)
 
 
-def summarize_profile(path: Path, top: int) -> str:
-    """Functions by the share of busy samples they were on the stack for."""
+# Where a script run's time goes, by the first matching frame below the page.
+PROFILE_PARTS = (
+    ("training (softmax_core)", ("softmax_core/training.py", "softmax_core/sweep.py")),
+    ("st.plotly_chart: figure to JSON", ("streamlit/elements/plotly_chart.py",)),
+    ("building Plotly figures", ("plotly/", "_plotly_utils/")),
+    ("st.dataframe, pandas", ("streamlit/elements/arrow.py", "pandas/", "narwhals/")),
+    ("other st.* elements", ("streamlit/elements/", "streamlit/delta_generator")),
+    ("torch on the page", ("torch/", "softmax_core/formulas.py")),
+    ("Streamlit caches", ("streamlit/runtime/caching",)),
+)
+SCRIPT_FRAME = "ScriptRunner._run_script "
+
+
+def summarize_profile(path: Path, top: int = 12) -> str:
+    """The script thread's samples: by kind of work, by page, and the top frames."""
     if not path.exists():
         return f"(no profile: {path} missing; is py-spy installed and allowed?)"
-    inclusive, own, total = Counter(), Counter(), 0
+    parts, pages, frames_seen, total = Counter(), Counter(), Counter(), 0
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
+        frames = stack.split(";")
+        if not count.isdigit() or not any(SCRIPT_FRAME in f for f in frames):
             continue
-        frames = [f for f in stack.split(";") if not f.startswith("thread (")]
-        total += int(count)
-        for frame in set(frames):
-            inclusive[frame] += int(count)
-        if frames:
-            own[frames[-1]] += int(count)
+        count = int(count)
+        total += count
+        below = frames[[SCRIPT_FRAME in f for f in frames].index(True) :]
+        # app.py's module frame, then the page's; deeper ones are imports.
+        modules = [f for f in below if f.startswith("<module> (")][:2]
+        pages[modules[-1].split("(")[1].split(":")[0] if modules else "?"] += count
+        part = next(
+            (name for name, keys in PROFILE_PARTS
+             if any(k in f for f in below for k in keys)),
+            "other (sidebar, page code, Streamlit)",
+        )  # fmt: skip
+        parts[part] += count
+        for frame in set(below[4:]):
+            frames_seen[frame] += count
     if not total:
-        return "(the profile holds no samples)"
-    rows = ["| on stack | own | function (file:line) |", "|---:|---:|---|"]
-    for frame, count in inclusive.most_common(top):
-        rows.append(
-            f"| {count / total:.0%} | {own[frame] / total:.0%} | `{frame[:110]}` |"
-        )
-    return f"{total} busy samples at 100 Hz, from {path.name}\n\n" + "\n".join(rows)
+        return "(the profile holds no samples of the script thread)"
+    lines = [
+        f"{total} samples of the script thread at 100 Hz, from {path.name}.",
+        "",
+        "| kind of work | share |",
+        "|---|---:|",
+        *(f"| {name} | {n / total:.0%} |" for name, n in parts.most_common()),
+        "",
+        "| page module (app.py: the sidebar) | share |",
+        "|---|---:|",
+        *(f"| {name} | {n / total:.0%} |" for name, n in pages.most_common(16)),
+        "",
+        "| on the stack | frame |",
+        "|---:|---|",
+        *(
+            f"| {n / total:.0%} | `{frame[:100]}` |"
+            for frame, n in frames_seen.most_common(top)
+        ),
+    ]
+    return "\n".join(lines)
 
 
 # --- The browser -------------------------------------------------------------
@@ -647,6 +686,7 @@ async def main(args) -> None:
                     "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
                 )
                 raw["sessions"] = {}
+                profiles = []  # printed after the table, not inside it
                 for count in args.sessions:
                     floor_plan = [("", FLOOR_SLIDER, 0)] * count
                     floor_memory: dict = {}
@@ -691,8 +731,10 @@ async def main(args) -> None:
                             f"| {mem.get('after', 0):.0f} |"
                         )
                     if profiler:
-                        emit(f"\n### Where the server's time went ({count} sessions)\n")
-                        emit(profiler.stop())
+                        profiles.append((count, profiler.stop()))
+                for count, summary in profiles:
+                    emit(f"\n### Where the server's time went ({count} sessions)\n")
+                    emit(summary)
             await browser.close()
         memory["app at the end"] = app.memory_mb()
         emit("\n## The app server's memory (VmRSS, MB)\n")
@@ -748,7 +790,13 @@ def parse_args(argv=None):
         help="sliders the sessions move (default: --sliders, else all)",
     )  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="py-spy the server")
+    parser.add_argument(
+        "--summarize", type=Path, help="summarize a saved py-spy profile"
+    )
     args = parser.parse_args(argv)
+    if args.summarize:
+        print(summarize_profile(args.summarize, top=25))
+        sys.exit(0)
     by_name = {page_name(p): p for p in pages}
     unknown = [
         p for p in [*args.pages, *(args.session_pages or [])] if p not in by_name

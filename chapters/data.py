@@ -26,10 +26,7 @@ st.markdown(
     f"classes. In the lesson's letters the features are X ({m}, {n}) and the "
     f"labels are y ({m},)."
 )
-for notice in data.notices:
-    st.caption(notice)
-for warning in data.warnings:
-    st.warning(warning)
+st.caption("What the loader noticed about this data is in the sidebar, under Data.")
 
 st.subheader("The table")
 # The label first: with many features it would sit far off to the right.
@@ -115,24 +112,22 @@ if n < 2:
     st.info("This data set has a single feature, so there is no pair to plot.")
 else:
     # On Iris the petal columns separate the classes best; else the first two.
-    petal = [f for f, name in enumerate(data.feature_names) if "petal" in name.lower()]
-    x_default, y_default = petal[:2] if len(petal) >= 2 else (0, 1)
+    names = list(data.feature_names)
+    petal = [name for name in names if "petal" in name.lower()]
+    defaults = petal[:2] if len(petal) >= 2 else names[:2]
+    # Other data brings other columns: a choice it lacks falls back to a default.
+    for key, default in zip(("data_x", "data_y"), defaults, strict=True):
+        if st.session_state.get(key) not in names:
+            st.session_state[key] = default
     left, right = st.columns(2)
-    x_feature = left.selectbox(
-        "Feature across", range(n), index=x_default,
-        format_func=data.feature_names.__getitem__, key="data_x",
-        bind="query-params",
-    )  # fmt: skip
-    y_feature = right.selectbox(
-        "Feature up", range(n), index=y_default,
-        format_func=data.feature_names.__getitem__, key="data_y",
-        bind="query-params",
-    )  # fmt: skip
+    x_name = left.selectbox("Feature across", names, key="data_x", bind="query-params")
+    y_name = right.selectbox("Feature up", names, key="data_y", bind="query-params")
+    x_feature, y_feature = names.index(x_name), names.index(y_name)
     figure = split_scatter(
         X[:, [x_feature, y_feature]],
         y,
         is_test,
-        (data.feature_names[x_feature], data.feature_names[y_feature]),
+        (x_name, y_name),
         data.class_names,
     )
     ui.show_figure(figure, key="data_split")

@@ -16,6 +16,7 @@ from lesson import runs, upload
 from lesson.figures.style import for_projector
 from lesson.settings import Settings, draw_sidebar
 from softmax_core import Dataset, Problem, Run
+from softmax_core.training import divergence_advice
 
 # torch, pandas and plotly leave hundreds of thousands of objects behind at import.
 # Freezing them once keeps every later garbage collection from walking them all
@@ -48,9 +49,19 @@ def start() -> None:
     data = upload.choose_data()
     settings = draw_sidebar()
     data.warn_about_scales(settings.standardize)
-    st.session_state["context"] = Context(settings, data.key, data.dataset)
+    context = Context(settings, data.key, data.dataset)
+    st.session_state["context"] = context
     if settings.lecture:
         st.html(LECTURE_CSS)
+    # A small data set may not split at every train fraction; no page can run then.
+    try:
+        context.problem()
+    except ValueError as error:
+        st.error(
+            f"These rows cannot be split into training and test rows: {error} "
+            "The Train fraction is in the sidebar, under Data split and start."
+        )
+        st.stop()
 
 
 def context() -> Context:
@@ -92,30 +103,21 @@ def show_source(*objects, caption: str | None = None) -> None:
 
 def trouble(run: Run, settings: Settings) -> tuple[str, str] | None:
     """("error" or "warning", a message) when a run broke or got worse; else None."""
-    advice = "Try a smaller learning rate" + (
-        "." if settings.standardize else ", or switch on Standardize features."
-    )
+    s = settings
+    why, fix = divergence_advice(s.learning_rate, s.lam, s.standardize)
     if run.diverged_at is not None:
-        shrink = 1 - 2 * settings.learning_rate * settings.lam
-        if abs(shrink) > 1:
-            why = (
-                f"each step multiplies W by 1 - 2αλ = {shrink:g}, larger than 1 "
-                "in size, so W grows until the numbers overflow"
-            )
-        else:
-            why = (
-                "the steps are too large for these features: the logits grew "
-                "until softmax and its loss overflowed"
-            )
         return "error", (
-            f"Training broke at iteration {run.diverged_at}: from there the loss "
-            f"is no longer a finite number. Why: {why}. {advice}"
+            f"Training broke at iteration {run.diverged_at} of the "
+            f"{run.implementation} run: from there the loss is no longer a finite "
+            f"number. Why: {why}. {fix}"
         )
     if run.iterations > 1 and run.losses[-1] > run.losses[0]:
+        _, fix = divergence_advice(s.learning_rate, 0.0, s.standardize)
         return "warning", (
-            f"The loss rose from {run.losses[0]:.4g} to {run.losses[-1]:.4g}: "
-            f"steps of α = {settings.learning_rate:g} overshoot the minimum and "
-            f"bounce across it. {advice}"
+            f"The loss of the {run.implementation} run rose from "
+            f"{run.losses[0]:.4g} to {run.losses[-1]:.4g}: steps of "
+            f"α = {s.learning_rate:g} overshoot the minimum and bounce across it. "
+            f"{fix}"
         )
     return None
 

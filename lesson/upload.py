@@ -138,9 +138,10 @@ def scale_warning(dataset: Dataset, name: str) -> str | None:
     if ratio <= SCALE_RATIO:
         return None
     about = float(f"{ratio:.2g}")  # two significant digits: 2530 is about 2,500
+    shown = f"{about:,.0f}" if about < 1e6 else f"{about:.1e}"
     return (
-        f"The features of {name} differ in scale by a factor of about "
-        f"{about:,.0f}: the standard deviation of '{dataset.feature_names[widest]}' "
+        f"The features of {name} differ in scale by a factor of about {shown}"
+        f": the standard deviation of '{dataset.feature_names[widest]}' "
         f"is {float(spread[widest]):.3g}, that of "
         f"'{dataset.feature_names[narrowest]}' {float(spread[narrowest]):.3g}. No "
         "one learning rate suits both, so on the raw features training diverges or "

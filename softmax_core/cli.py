@@ -20,7 +20,14 @@ from softmax_core.data import (
     load_builtin,
     load_csv,
 )
-from softmax_core.training import IMPLEMENTATIONS, Problem, Run, prepare, train
+from softmax_core.training import (
+    IMPLEMENTATIONS,
+    Problem,
+    Run,
+    divergence_advice,
+    prepare,
+    train,
+)
 
 PRINT_EVERY = 25
 
@@ -95,11 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         for name, run in runs.items():
             if len(runs) > 1:
                 print(f"== {name} ==")
-            _print_run(run, len(problem.y_test))
+            _print_run(run, len(problem.y_test), args)
     return 0
 
 
-def _print_run(run: Run, test_rows: int) -> None:
+def _print_run(run: Run, test_rows: int, args: argparse.Namespace) -> None:
     """The article's output: the loss at iteration 1 and every 25th, then accuracy."""
     for t, loss in enumerate(run.losses, start=1):
         if t == 1 or t % PRINT_EVERY == 0:
@@ -107,7 +114,9 @@ def _print_run(run: Run, test_rows: int) -> None:
     if run.diverged_at is not None:
         print(
             f"Training diverged at iteration {run.diverged_at}: the loss is no "
-            "longer finite. Try a smaller learning rate or --standardize."
+            "longer finite: {}. {}".format(
+                *divergence_advice(args.learning_rate, args.lam, args.standardize)
+            )
         )
     correct = round(float(run.test_accuracy[-1]) * test_rows)
     print(f"Final Test Accuracy: {correct}/{test_rows} = {correct / test_rows:.4f}")

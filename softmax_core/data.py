@@ -779,7 +779,7 @@ def _shape_warnings(X: torch.Tensor) -> list[str]:
         return []
     return [
         f"There are {n} feature columns but only {m} rows, so the data cannot pin "
-        "down the weights W; expect overfitting, and try lam > 0."
+        "down the weights W; expect overfitting, and try an L2 strength λ above 0."
     ]
 
 

@@ -67,6 +67,7 @@ def prepare(
     """
     m, n, k = dataset.m, dataset.n, dataset.k
     n_train = _train_size(train_fraction, m)
+    _check_seed(seed)
 
     generator = torch.Generator().manual_seed(seed)
     order = torch.randperm(m, generator=generator)
@@ -111,9 +112,22 @@ def _train_size(train_fraction: float, m: int) -> int:
         raise ValueError(
             f"train_fraction {train_fraction} of {m} rows leaves "
             f"{n_train} to train and {m - n_train} to test; choose a fraction "
-            f"between {1.5 / m:.3g} and {1 - 1.5 / m:.3g}."
+            f"from {1 / m:.3g} to {(m - 1) / m:.3g}, or use more rows."
         )
     return n_train
+
+
+# torch.manual_seed accepts any integer that fits in 64 bits, signed or not.
+SEED_RANGE = (-(2**63), 2**64 - 1)
+
+
+def _check_seed(seed: int) -> None:
+    low, high = SEED_RANGE
+    if isinstance(seed, bool) or not isinstance(seed, int) or not low <= seed <= high:
+        raise ValueError(
+            f"seed must be a whole number from {low} to {high}, got {seed!r}; "
+            "-999 is the article's."
+        )
 
 
 @dataclass(frozen=True)
@@ -426,3 +440,30 @@ def _frozen(tensor: torch.Tensor) -> np.ndarray:
     array = tensor.detach().numpy().copy()
     array.flags.writeable = False
     return array
+
+
+def divergence_advice(
+    learning_rate: float, lam: float, standardized: bool
+) -> tuple[str, str]:
+    """Why a run with these settings broke, and what to try: two sentences.
+
+    Each step multiplies W by (1 - 2 lr lam) before the data term acts. When
+    that factor is larger than 1 in size, W grows whatever the data say.
+    Otherwise the data term's steps were too large for the features' scale.
+    """
+    shrink = 1 - 2 * learning_rate * lam
+    if abs(shrink) > 1:
+        why = (
+            f"each step multiplies W by 1 - 2αλ = {shrink:g}, larger than 1 in "
+            "size, so W grows until the numbers overflow"
+        )
+        fix = "Lower the learning rate α or the L2 strength λ until α·λ is below 1."
+    else:
+        why = (
+            "the steps are too large for these features: the logits grew until "
+            "softmax and its loss overflowed"
+        )
+        fix = "Try a smaller learning rate" + (
+            "." if standardized else ", or standardize the features."
+        )
+    return why, fix

@@ -173,7 +173,7 @@ def test_data_page_scatter_defaults_to_petals_and_follows_the_choice(open_page):
     layout = chart(at, "data_split")["layout"]
     assert layout["xaxis"]["title"]["text"] == "PetalLengthCm"
     assert layout["yaxis"]["title"]["text"] == "PetalWidthCm"
-    at.selectbox(key="data_x").set_value(0).run()
+    at.selectbox(key="data_x").set_value("SepalLengthCm").run()
     layout = chart(at, "data_split")["layout"]
     assert layout["xaxis"]["title"]["text"] == "SepalLengthCm"
 
@@ -238,3 +238,12 @@ def test_data_page_says_a_single_feature_has_no_pair_to_plot(open_page):
 def test_pages_draw_ten_classes(open_page, page):
     at = open_with_upload(open_page, page, "ten_classes.csv")
     assert at.get("plotly_chart")
+
+
+def test_data_page_scatter_choice_follows_a_change_of_data(open_page):
+    at = open_page(DATA)
+    at.selectbox(key="data").set_value("wine").run()
+    layout = chart(at, "data_split")["layout"]
+    # Iris's petal columns do not exist in wine: the choice falls back.
+    assert layout["xaxis"]["title"]["text"] == "alcohol"
+    assert at.selectbox(key="data_x").value == "alcohol"

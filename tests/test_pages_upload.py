@@ -474,3 +474,13 @@ def test_a_constant_feature_does_not_count_as_a_scale():
     frame = pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [5.0, 5.0, 5.0], "k": list("pqp")})
 
     assert upload.scale_warning(dataset_from_frame(frame, "k"), "this") is None
+
+
+def test_a_data_set_too_small_for_the_train_fraction_gets_a_message(uploaded):
+    at = uploaded("three_rows.csv", b"x,y,kind\n1,2,a\n3,4,b\n5,6,a\n")
+    at.select_slider(key="train_fraction").set_value(0.95).run()
+
+    assert_healthy(at)
+    messages = " ".join(e.value for e in at.error)
+    assert "cannot be split" in messages
+    assert "choose a fraction from 0.333 to 0.667" in messages

@@ -65,6 +65,9 @@ def loss_curves(
             )
     fig.update_xaxes(title="iteration")
     fig.update_yaxes(title="loss  J(W, b)", type="log" if log_y else "linear")
+    if log_y:
+        # Label powers of ten only: Plotly's minor labels (5, 2) read as values.
+        fig.update_yaxes(dtick=1, exponentformat="power")
     return base_layout(fig)
 
 

@@ -65,6 +65,9 @@ def sweep_curves(
 
     fig.update_xaxes(title="iteration")
     fig.update_yaxes(title="loss  J(W, b)", type="log" if log_y else "linear")
+    if log_y:
+        # Label powers of ten only: Plotly's minor labels (5, 2) read as values.
+        fig.update_yaxes(dtick=1, exponentformat="power")
     base_layout(fig, height=420)
     fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02})
     fig.update_layout(margin={"r": 20})

@@ -277,7 +277,7 @@ RERUN_ENDED = """
 """
 
 # Every Plotly chart in the main area, summarised: axis titles, and per trace
-# its name, type, how many points, the largest x and a fingerprint of its data.
+# its name, type, how many points, the largest x, and its data as JSON.
 CHARTS = """
 () => {
   const list = (v) => v == null ? [] : (ArrayBuffer.isView(v) ? Array.from(v)
