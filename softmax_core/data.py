@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,7 +191,27 @@ def read_table(
     blank = _blank_rows(frame)
     frame, comma_columns = _read_numbers(frame[~blank], decimal_comma=separator != ",")
     notices += _reading_notices(separator, int(blank.sum()), comma_columns)
+    frame, notices = _drop_empty_unnamed(frame, notices)
     return frame, notices
+
+
+def _drop_empty_unnamed(
+    frame: pd.DataFrame, notices: tuple[str, ...]
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Drop columns with no name and no values, as spreadsheets leave at the end.
+
+    A header line such as `x,y,kind,,,` names three columns and leaves three
+    empty ones, which pandas calls 'Unnamed: 3' and so on.
+    """
+    empty = [
+        column
+        for column in frame.columns
+        if re.fullmatch(r"(Unnamed: \d+)?", str(column)) and frame[column].isna().all()
+    ]
+    if not empty:
+        return frame, notices
+    notice = f"Left out {_count(len(empty), 'column')} with no name and no values."
+    return frame.drop(columns=empty), (*notices, notice)
 
 
 def _parse(text: str, separator: str, width: int, name: str) -> pd.DataFrame:

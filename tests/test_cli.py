@@ -183,6 +183,7 @@ def test_json_of_a_diverging_run_has_nulls_and_where_it_diverged(capsys):
         (["--iterations", "2.5"], "--iterations"),
         (["--implementation", "sklearn"], "--implementation"),
         (["--no-such-flag"], "--no-such-flag"),
+        (["--seed", "99999999999999999999"], "seed must be a whole number from"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, argv, message):

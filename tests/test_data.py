@@ -773,3 +773,17 @@ def test_the_dataset_reports_m_n_k(tmp_path):
     assert (data.m, data.n, data.k) == (3, 2, 2)
     with pytest.raises(AttributeError):
         data.m = 4
+
+
+def test_empty_unnamed_columns_a_spreadsheet_leaves_are_left_out():
+    dataset = load_csv(b"x,y,kind,,,\r\n1,2,a,,,\r\n3,4,b,,,\r\n5,6,a,,,\r\n")
+
+    assert dataset.feature_names == ("x", "y")
+    assert dataset.class_names == ("a", "b")
+    assert "Left out 3 columns with no name and no values." in dataset.notices
+
+
+def test_an_unnamed_column_with_values_is_kept():
+    dataset = load_csv(b"x,,kind\n1,7,a\n3,8,b\n")
+
+    assert dataset.n == 2

@@ -14,6 +14,7 @@ import scipy.optimize
 import torch
 from sklearn.linear_model import LogisticRegression
 
+from softmax_core import training
 from softmax_core.data import load_builtin, load_csv
 from softmax_core.training import IMPLEMENTATIONS, Problem, Run, prepare, train
 
@@ -388,3 +389,13 @@ def test_standardize_uses_the_training_rows_only():
     assert np.abs(standardized.X_test.mean(dim=0).numpy()).max() > 1e-3
     expected_test = (raw.X_test - standardized.mean) / standardized.std
     torch.testing.assert_close(standardized.X_test, expected_test)
+
+
+def test_a_divergence_caused_by_lam_says_to_lower_lam_or_the_rate():
+    why, fix = training.divergence_advice(10.0, 0.5, standardized=False)
+    assert "1 - 2αλ = -9" in why
+    assert "L2 strength λ" in fix and "standardize" not in fix
+
+    why, fix = training.divergence_advice(10.0, 0.0, standardized=False)
+    assert "too large for these features" in why
+    assert "standardize the features" in fix

@@ -256,7 +256,7 @@ def lam_comparison(
 
 def live_loss(run: Run, iterations: int) -> go.Figure:
     """The loss so far of a run still training, on an axis as long as the whole run."""
-    fig = loss_curves({run.implementation: run})
+    fig = loss_curves({run.implementation: run}, log_y=run.diverged_at is not None)
     fig.update_xaxes(range=[0, iterations + 1])
     return fig
 
