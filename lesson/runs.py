@@ -2,8 +2,9 @@
 
 Caches take plain numbers and strings as keys, never tensors. Training to N
 iterations is the first N steps of a longer run, so a run is trained to the next
-length in RUN_LENGTHS and every shorter request is cut from it: moving only the
-iterations slider never retrains within that length. Runs are shared by every
+length in RUN_LENGTHS and every shorter request is cut from it. A longer request
+goes on from the stored run's end: moving only the iterations slider never
+trains a step twice. Runs are shared by every
 session, so a hall of students on the same settings trains once.
 """
 
@@ -15,6 +16,7 @@ import streamlit as st
 from lesson.settings import Settings
 from softmax_core import Dataset, Problem, Run, load_builtin, prepare, train
 from softmax_core.sweep import Sweep, sweep
+from softmax_core.training import train_more
 
 RUN_LENGTHS = (250, 1000, 5000)
 MAX_STORED_RUNS = 256
@@ -45,12 +47,11 @@ class RunStore:
         self.runs: OrderedDict[tuple, Run] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple, iterations: int) -> Run | None:
+    def get(self, key: tuple) -> Run | None:
         with self.lock:
             run = self.runs.get(key)
-            if run is None or run.iterations < iterations:
-                return None
-            self.runs.move_to_end(key)
+            if run is not None:
+                self.runs.move_to_end(key)
             return run
 
     def put(self, key: tuple, run: Run) -> None:
@@ -89,27 +90,23 @@ def get_run(
     dataset_key: str, dataset: Dataset, settings: Settings, implementation: str
 ) -> Run:
     """The run for these settings, cut to settings.iterations; trained if need be."""
-    key = run_key(dataset_key, settings, implementation)
+    s = settings
+    key = run_key(dataset_key, s, implementation)
     store = run_store()
-    run = store.get(key, settings.iterations)
-    if run is None:
-        split = problem(
-            dataset_key,
-            dataset,
-            settings.seed,
-            settings.train_fraction,
-            settings.standardize,
-        )
-        run = train(
-            split,
-            implementation,
-            settings.learning_rate,
-            settings.lam,
-            run_length(settings.iterations),
-            article_nn=settings.article_nn,
-        )
+    run = store.get(key)
+    if run is None or run.iterations < s.iterations:
+        split = problem(dataset_key, dataset, s.seed, s.train_fraction, s.standardize)
+        length = run_length(s.iterations)
+        if run is None:
+            run = train(
+                split, implementation, s.learning_rate, s.lam, length, s.article_nn
+            )
+        else:
+            # Longer than what is stored: go on from its end, never from the start.
+            more = length - run.iterations
+            run = train_more(split, run, s.learning_rate, s.lam, more, s.article_nn)
         store.put(key, run)
-    return run.first(settings.iterations)
+    return run.first(s.iterations)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -206,6 +206,34 @@ class Run:
             diverged_at=diverged,
         )
 
+    def then(self, more: "Run") -> "Run":
+        """This run followed by `more`, a run that started from this one's W, b."""
+        T = self.iterations
+        diverged = self.diverged_at
+        if diverged is None and more.diverged_at is not None:
+            diverged = T + more.diverged_at
+        return Run(
+            implementation=self.implementation,
+            losses=_joined(self.losses, more.losses),
+            data_losses=_joined(self.data_losses, more.data_losses),
+            l2_terms=_joined(self.l2_terms, more.l2_terms),
+            # more's entry 0 is its start: this run's last entry, kept once.
+            train_accuracy=_joined(self.train_accuracy, more.train_accuracy[1:]),
+            test_accuracy=_joined(self.test_accuracy, more.test_accuracy[1:]),
+            weights=_joined(self.weights, more.weights[1:]),
+            biases=_joined(self.biases, more.biases[1:]),
+            weight_grads=_joined(self.weight_grads, more.weight_grads),
+            bias_grads=_joined(self.bias_grads, more.bias_grads),
+            diverged_at=diverged,
+        )
+
+
+def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """first then second along the iterations, read-only like every Run array."""
+    array = np.concatenate([first, second])
+    array.flags.writeable = False
+    return array
+
 
 class History:
     """Each iteration's W, b, dW, db, and the loss where the loop computed one.
@@ -365,6 +393,26 @@ def train(
     else:
         train_nn(problem, learning_rate, lam, iterations, history, article_nn)
     return _summarize(problem, implementation, lam, history)
+
+
+def train_more(
+    problem: Problem,
+    run: Run,
+    learning_rate: float,
+    lam: float,
+    iterations: int,
+    article_nn: bool = False,
+) -> Run:
+    """`run` trained `iterations` steps further, from its trained W and b.
+
+    Each step depends only on W and b (plain SGD keeps no other state), so the
+    result equals a run trained from the start for run.iterations + iterations.
+    """
+    resumed = replace(problem, W0=torch.tensor(run.W), b0=torch.tensor(run.b))
+    more = train(
+        resumed, run.implementation, learning_rate, lam, iterations, article_nn
+    )
+    return run.then(more)
 
 
 def _check_settings(implementation, learning_rate, lam, iterations) -> None:

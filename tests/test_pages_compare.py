@@ -202,3 +202,30 @@ def test_accuracy_diverging_run_says_so_and_judges_the_last_finite_w(open_page):
     assert "the last whose loss was finite" in texts(at)
     accuracy_chart = figures(at)[-1]
     assert all(len(values(trace["x"])) < 251 for trace in accuracy_chart["data"])
+
+
+def test_moving_only_the_iterations_slider_never_trains_a_step_twice(
+    open_page, monkeypatch
+):
+    from lesson import runs
+    from softmax_core import training
+
+    at = open_page("chapters/three_ways.py", seed=4242)
+    trained = []
+    real_train = training.train
+
+    def counting_train(problem, implementation, *args, **kwargs):
+        trained.append((implementation, args[2]))
+        return real_train(problem, implementation, *args, **kwargs)
+
+    # runs trains a new setting; training.train_more goes on from a stored run.
+    monkeypatch.setattr(runs, "train", counting_train)
+    monkeypatch.setattr(training, "train", counting_train)
+    for iterations in (100, 250, 251, 900, 1000, 300):
+        at.slider(key="iterations").set_value(iterations).run()
+        assert not at.exception
+    # 251 goes on from the stored 250 to 1000: each implementation trains the
+    # 750 missing steps once, and nothing is ever trained from the start again.
+    assert sorted(trained) == sorted(
+        (name, 750) for name in ("manual", "autograd", "nn")
+    )

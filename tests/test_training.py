@@ -399,3 +399,26 @@ def test_a_divergence_caused_by_lam_says_to_lower_lam_or_the_rate():
     why, fix = training.divergence_advice(10.0, 0.0, standardized=False)
     assert "too large for these features" in why
     assert "standardize the features" in fix
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_training_more_equals_training_longer_step_for_step(implementation):
+    problem = prepare(load_builtin("iris"))
+    whole = train(problem, implementation, 0.1, 0.01, 300)
+    start = train(problem, implementation, 0.1, 0.01, 250)
+
+    joined = training.train_more(problem, start, 0.1, 0.01, 50)
+
+    for field in ("losses", "train_accuracy", "weights", "biases", "weight_grads"):
+        assert np.array_equal(getattr(joined, field), getattr(whole, field)), field
+    assert joined.iterations == 300
+
+
+def test_training_more_counts_a_divergence_from_the_first_start():
+    problem = prepare(load_builtin("iris"))
+    start = train(problem, "manual", 10.0, 0.5, 10)
+    assert start.diverged_at is None
+
+    joined = training.train_more(problem, start, 10.0, 0.5, 40)
+
+    assert joined.diverged_at == train(problem, "manual", 10.0, 0.5, 50).diverged_at
