@@ -53,19 +53,13 @@ run = runs.get_run(pair_key, pair, s, "manual")
 problem = runs.problem(pair_key, pair, s.seed, s.train_fraction, s.standardize)
 ui.show_trouble(run)
 
-# The slider starts at the end, and stays within the iterations there are.
 last = run.last_finite
-if st.session_state.get("regions_iteration", last + 1) > last:
-    st.session_state["regions_iteration"] = last
-t = last
-if last > 0:
-    t = st.slider(
-        "Iteration (0 is the random start W, b)",
-        min_value=0,
-        max_value=last,
-        key="regions_iteration",
-        help="Move it to watch the borders settle as W and b are trained.",
-    )
+t = ui.iteration_slider(
+    "Iteration (0 is the random start W, b)",
+    "regions_iteration",
+    last,
+    help="Move it to watch the borders settle as W and b are trained.",
+)
 if last < run.iterations:
     st.caption(
         f"The run diverged, so the slider stops at iteration {last}, the last "

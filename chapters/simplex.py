@@ -27,19 +27,13 @@ st.latex(
 run = ctx.run("manual")
 ui.show_trouble(run)
 
-# The slider starts at the end, and stays within the iterations there are.
 last = run.last_finite
-if st.session_state.get("simplex_iteration", last + 1) > last:
-    st.session_state["simplex_iteration"] = last
-t = last
-if last > 0:
-    t = st.slider(
-        "Iteration (0 is the random start W, b)",
-        min_value=0,
-        max_value=last,
-        key="simplex_iteration",
-        help="Move it to watch the rows travel toward their corners.",
-    )
+t = ui.iteration_slider(
+    "Iteration (0 is the random start W, b)",
+    "simplex_iteration",
+    last,
+    help="Move it to watch the rows travel toward their corners.",
+)
 if last < run.iterations:
     st.caption(
         f"The run diverged, so the slider stops at iteration {last}, the last "

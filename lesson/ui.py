@@ -128,3 +128,16 @@ def show_trouble(run: Run) -> None:
     if found:
         level, message = found
         (st.error if level == "error" else st.warning)(message)
+
+
+def iteration_slider(label: str, key: str, last: int, help: str) -> int:
+    """A slider over the iterations 0..last that opens at the end of the run.
+
+    A choice kept from a longer run is pulled back inside this one; Streamlit
+    would refuse a value above the slider's maximum.
+    """
+    if st.session_state.get(key, last + 1) > last:
+        st.session_state[key] = last
+    if last == 0:
+        return 0
+    return st.slider(label, min_value=0, max_value=last, key=key, help=help)

@@ -4,11 +4,10 @@ Runs are cached for the whole process (lesson.runs), so after the first test
 most of these only pay for drawing the page.
 """
 
-import base64
-import json
-
 import numpy as np
 import pytest
+
+from tests.pagetools import figures, values
 
 THREE = "chapters/three_ways.py"
 ACCURACY = "chapters/accuracy.py"
@@ -35,20 +34,6 @@ SETTINGS = {
     "breast cancer standardized": {"data": "breast_cancer", "standardize": True},
 }
 DIVERGING = {"learning_rate": 10.0, "lam": 0.5}
-
-
-def figures(at) -> list[dict]:
-    """The Plotly figures the page drew, as dicts."""
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def values(data) -> np.ndarray:
-    """An array from a figure's JSON; Plotly packs NumPy arrays as base64."""
-    if isinstance(data, dict) and "bdata" in data:
-        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
-        shape = str(data.get("shape", len(array)))
-        return array.reshape([int(size) for size in shape.split(",")])
-    return np.asarray(data)
 
 
 def texts(at) -> str:

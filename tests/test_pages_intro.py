@@ -1,13 +1,12 @@
 """The first three pages, run headless: Home, Data and one-hot, Forward pass."""
 
-import base64
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from lesson import upload
+from tests.pagetools import chart, values
 
 UPLOADS = Path(__file__).resolve().parent / "data" / "uploads"
 HOME, DATA, FORWARD = "chapters/home.py", "chapters/data.py", "chapters/forward.py"
@@ -29,23 +28,6 @@ SIDEBAR_ENDS = [
     ("article_nn", True),
     ("lecture", True),
 ]
-
-
-def chart(at, key: str) -> dict:
-    """The Plotly figure a page showed under `key`, as a dict."""
-    for element in at.get("plotly_chart"):
-        if element.key == key:
-            return json.loads(element.proto.spec)
-    raise AssertionError(f"no chart with key {key!r}")
-
-
-def values(array) -> np.ndarray:
-    """A figure's data array; Plotly sends numeric ones as base64 typed arrays."""
-    if isinstance(array, dict):
-        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-        shape = array.get("shape")
-        return flat.reshape([int(d) for d in str(shape).split(",")]) if shape else flat
-    return np.asarray(array)
 
 
 def source_shown(at) -> str:

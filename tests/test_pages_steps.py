@@ -1,53 +1,10 @@
 """The softmax, loss and gradient-descent pages, run through AppTest."""
 
-import base64
-import json
-
-import numpy as np
 import pytest
 
+from tests.pagetools import SETTINGS, chart, values, visit
+
 PAGES = ("chapters/softmax.py", "chapters/loss.py", "chapters/descent.py")
-
-# The starting settings, each sidebar control at both ends, and the other data.
-SETTINGS = [
-    {},
-    {"learning_rate": 0.0001},
-    {"learning_rate": 10.0},
-    {"lam": 0.0},
-    {"lam": 1.0},
-    {"iterations": 1},
-    {"iterations": 5000},
-    {"seed": -(2**31)},
-    {"seed": 2**31 - 1},
-    {"train_fraction": 0.5},
-    {"train_fraction": 0.95},
-    {"standardize": True},
-    {"article_nn": True},
-    {"lecture": True},
-    {"data": "wine"},
-    {"data": "breast_cancer", "standardize": True},
-    {"data": "breast_cancer", "learning_rate": 10.0, "lam": 1.0},
-]
-
-
-def visit(at, page):
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, f"{page}: {[e.value for e in at.exception]}"
-    return at
-
-
-def chart(at, key):
-    """The Plotly spec of the chart shown with this key."""
-    (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    return json.loads(found.proto.spec)
-
-
-def values(array) -> np.ndarray:
-    """A chart's array: Plotly writes NumPy data as base64 with its dtype."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-    return np.asarray(array)
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: str(s) or "start")
