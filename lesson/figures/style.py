@@ -60,7 +60,10 @@ def for_projector(fig: go.Figure) -> go.Figure:
 
 
 def _thicken(trace) -> None:
-    if getattr(trace, "line", None) is not None and trace.type == "scatter":
+    if trace.type in ("scatter", "scatterternary"):
         trace.line.width = max(trace.line.width or 2, 2) * 2
-    if getattr(trace, "marker", None) is not None and trace.type == "scatter":
-        trace.marker.size = (trace.marker.size or 6) * 1.6
+        if not isinstance(trace.marker.size, tuple):
+            trace.marker.size = (trace.marker.size or 6) * 1.6
+    if trace.type == "heatmap" and trace.texttemplate:
+        # Plotly shrinks cell text to fit by default; a projector needs it large.
+        trace.textfont.size = 16
