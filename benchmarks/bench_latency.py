@@ -82,51 +82,21 @@ TARGETS = {
 # 2 cut short by a newer rerun, 3 a fragment done) ends it. The app root's
 # data-test-script-state alone misses fast reruns: React may apply "running" and
 # "notRunning" in the same render.
+# The script-run recorder the browser tests use, plus key presses and clicks.
+SCRIPT_RUNS = Path(__file__).resolve().parents[1] / "tests/browser/script_runs.js"
 RECORDER = """
 (() => {
-  const bench = window.__bench = {keys: [], clicks: [], runs: []};
+  const bench = window.__bench = {keys: [], clicks: []};
   const now = (list) => () => list.push(performance.now());
   document.addEventListener("keydown", now(bench.keys), true);
   document.addEventListener("mousedown", now(bench.clicks), true);
-  const kind = (buffer) => {
-    const bytes = new Uint8Array(buffer);
-    let i = 0;
-    const varint = () => {
-      let value = 0, shift = 0, byte;
-      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
-      while (byte & 0x80);
-      return value;
-    };
-    while (i < bytes.length) {
-      const key = varint(), field = Math.floor(key / 8), wire = key & 7;
-      if (field === 4 && wire === 2) return ["start"];
-      if (field === 6 && wire === 0) return ["finished", varint()];
-      if (wire === 0) varint();
-      else if (wire === 2) { const length = varint(); i += length; }
-      else if (wire === 1) i += 8;
-      else if (wire === 5) i += 4;
-      else return null;
-    }
-    return null;
-  };
-  const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (event) => {
-        if (!(event.data instanceof ArrayBuffer)) return;
-        const found = kind(event.data);
-        if (found) bench.runs.push([performance.now(), ...found]);
-      });
-    }
-  };
 })();
 """
 
 RERUN_ENDED = """
 (mark) => {
   const root = document.querySelector('[data-testid="stApp"]');
-  const ended = window.__bench.runs.slice(mark)
+  const ended = window.__scriptRuns.slice(mark)
     .some((run) => run[1] === "finished" && run[2] !== 2);
   return ended && root !== null
     && root.getAttribute("data-test-script-state") === "notRunning";
@@ -146,7 +116,7 @@ PAGE_DRAWN = """
 # The times of the rerun after `mark`: key press, run start, run end.
 RERUN_TIMES = """
 (mark) => {
-  const runs = window.__bench.runs.slice(mark);
+  const runs = window.__scriptRuns.slice(mark);
   const start = runs.find((run) => run[1] === "start");
   const end = runs.find((run) => run[1] === "finished" && run[2] !== 2);
   return {key: window.__bench.keys[window.__bench.keys.length - 1],
@@ -370,6 +340,7 @@ async def open_page(context, url: str):
 
 async def new_context(browser):
     context = await browser.new_context(viewport=VIEWPORT)
+    await context.add_init_script(path=SCRIPT_RUNS)
     await context.add_init_script(RECORDER)
     return context
 
@@ -397,7 +368,7 @@ async def move_slider(page, key: str, count: int, into: Changes, first=+1) -> No
     for _ in range(count):
         keyname = await next_key(slider, direction)
         await slider.focus()
-        mark = await page.evaluate("() => window.__bench.runs.length")
+        mark = await page.evaluate("() => window.__scriptRuns.length")
         await page.keyboard.press(keyname)
         try:
             await page.wait_for_function(
@@ -450,7 +421,7 @@ async def measure_live(browser, server, seed: int) -> dict:
         if not await button.count():
             return {"error": "no 'Train live' button on /descent"}
         await page.evaluate(LIVE_SAMPLER)
-        mark = await page.evaluate("() => window.__bench.runs.length")
+        mark = await page.evaluate("() => window.__scriptRuns.length")
         await button.click()
         await page.wait_for_function(RERUN_ENDED, arg=mark, timeout=RERUN_TIMEOUT_MS)
         await page.evaluate("() => { window.__liveStop = true; }")
