@@ -23,8 +23,14 @@ def one_hot(y: torch.Tensor, k: int) -> torch.Tensor:
 
 
 def logits(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Z = X @ W + b: X (m, n), W (n, k), b (k,) give Z (m, k)."""
-    return X @ W + b.unsqueeze(-2)
+    """Z = X @ W + b: X (m, n), W (n, k), b (k,) give Z (m, k).
+
+    b is added to every row. For a trajectory, W (T, n, k) and b (T, k), each
+    b[t] must reach every row of its own X @ W[t], so it gets a row axis first.
+    """
+    if b.dim() > 1:
+        b = b.unsqueeze(-2)
+    return X @ W + b
 
 
 def naive_softmax(Z: torch.Tensor) -> torch.Tensor:
@@ -48,14 +54,19 @@ def softmax(Z: torch.Tensor) -> torch.Tensor:
 
 
 def log_softmax(Z: torch.Tensor) -> torch.Tensor:
-    """log A (m, k) = Z - log(sum_j exp(Z_j)), row by row.
+    """log A (m, k) = Z - log(sum_j exp(Z_j)), row by row, computed stably.
 
-    torch.logsumexp shifts by the row's largest logit before exp, as softmax
-    does, so nothing overflows. Taking the log of softmax(Z) instead would give
-    log(0) = -inf for a class whose probability underflows, and 0 * -inf = NaN
-    in the loss.
+    The log of the sum is shifted by the row's largest logit c, as softmax is:
+    log sum_j exp(Z_j) = c + log sum_j exp(Z_j - c), so no exp overflows.
+    Taking the log of softmax(Z) instead would give log(0) = -inf for a class
+    whose probability underflows, and 0 * -inf = NaN in the loss.
+
+    torch.log_softmax computes exactly this as one operation. Written out with
+    six operations, each with its own backward step, it made the autograd loop
+    about 10% slower (benchmarks/bench_training.py). tests/test_formulas.py
+    checks it against the formula written out.
     """
-    return Z - torch.logsumexp(Z, dim=-1, keepdim=True)
+    return torch.log_softmax(Z, dim=-1)
 
 
 def cross_entropy(Z: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
@@ -83,12 +94,15 @@ def gradients(
     dW (n, k) = -X.T @ (Y - A) / m + 2 lam W   and   db (k,) = -mean(Y - A).
     X (m, n), Y and A (m, k), W (n, k). For G settings at once, A (G, m, k),
     W (G, n, k) and lam (G, 1, 1) give dW (G, n, k) and db (G, k).
+
+    The code uses A - Y = -(Y - A), which gives the same numbers, bit for bit,
+    without the two minus signs.
     """
     m = X.shape[0]
-    error = Y - A
-    dW = -X.T @ error / m + 2 * lam * W
+    error = A - Y
+    dW = X.T @ error / m + 2 * lam * W
     # The mean over the m rows, which are the second-last axis.
-    db = -error.mean(dim=-2)
+    db = error.mean(dim=-2)
     return dW, db
 
 
@@ -97,4 +111,5 @@ def accuracy(Z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
     Z (m, k), y (m,); with Z (T, m, k) it returns (T,).
     """
-    return (Z.argmax(dim=-1) == y).float().mean(dim=-1)
+    predicted = Z.max(dim=-1).indices  # Z.argmax(dim=-1), faster over a trajectory
+    return (predicted == y).float().mean(dim=-1)

@@ -257,6 +257,13 @@ class History:
         self.report, self.report_every = report, report_every
         # Decay that torch.optim adds inside step(), outside the recorded grads.
         self.weight_decay, self.bias_decay = 0.0, 0.0
+        # True when W and dW were recorded as nn.Linear stores them, (k, n).
+        self.transposed = False
+
+    def use_linear_layout(self) -> None:
+        """Take W and dW as nn.Linear stores them, (k, n), from now on."""
+        self.weights = [W.T for W in self.weights]
+        self.transposed = True
 
     def add(self, W, b, dW, db, data_loss: torch.Tensor | None = None) -> None:
         """Record one iteration: its gradients, its loss, and the W, b it led to."""
@@ -307,8 +314,9 @@ def train_autograd(
         loss = data_loss + l2_penalty(W, lam)
         loss.backward()
         with torch.no_grad():
-            W -= learning_rate * W.grad
-            b -= learning_rate * b.grad
+            # W -= learning_rate * W.grad, written as one fused operation.
+            W.sub_(W.grad, alpha=learning_rate)
+            b.sub_(b.grad, alpha=learning_rate)
             # The update was in place, so the history needs copies.
             history.add(W.clone(), b.clone(), W.grad, b.grad, data_loss.detach())
         # backward() adds to .grad; clearing it starts the next step from zero.
@@ -344,22 +352,32 @@ def train_nn(
             {"params": [model.bias], "weight_decay": bias_decay},
         ],
         lr=learning_rate,
+        # A plain loop over the two tensors: for tensors this small it costs
+        # less than the batched "foreach" path (benchmarks/bench_training.py).
+        foreach=False,
     )
     loss_fn = torch.nn.CrossEntropyLoss()
     # The recorded dW and db lack the decay that step() adds; `train` adds it to
     # every recorded gradient, reports included, so they compare with the others.
     history.weight_decay, history.bias_decay = weight_decay, bias_decay
+    # Record the weight and its gradient as Linear stores them, (k, n): `train`
+    # turns the whole trajectory into the lesson's (n, k) in one go.
+    history.use_linear_layout()
+    # Plain views of the two parameters. They share the parameters' memory, so
+    # they show every update, and copying them needs no torch.no_grad().
+    weight, bias = model.weight.detach(), model.bias.detach()
 
     for _ in range(iterations):
-        optimizer.zero_grad()
         data_loss = loss_fn(model(problem.X_train), problem.y_train)
         data_loss.backward()
-        dW, db = model.weight.grad.T, model.bias.grad
         optimizer.step()
-        with torch.no_grad():
-            # step() updated in place, so the history needs copies.
-            W, b = model.weight.T.clone(), model.bias.clone()
-            history.add(W, b, dW, db, data_loss.detach())
+        # The gradients move to the history and None takes their place, as
+        # optimizer.zero_grad() would leave it: backward() adds to a gradient
+        # that is there, and starts afresh where there is none.
+        dW, model.weight.grad = model.weight.grad, None
+        db, model.bias.grad = model.bias.grad, None
+        # step() updated the weights in place, so the history needs copies.
+        history.add(weight.clone(), bias.clone(), dW, db, data_loss.detach())
 
 
 def train(
@@ -450,6 +468,8 @@ def _summarize(
     biases = torch.stack(history.biases)  # (T + 1, k)
     weight_grads = torch.stack(history.weight_grads)  # (T, n, k)
     bias_grads = torch.stack(history.bias_grads)  # (T, k)
+    if history.transposed:
+        weights, weight_grads = weights.mT, weight_grads.mT
     before_update = slice(0, len(history.weight_grads))
 
     # The training logits of every recorded W: Z_train (T + 1, m, k).

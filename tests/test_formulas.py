@@ -77,7 +77,27 @@ def test_log_softmax_is_finite_where_softmax_underflows():
     log_A = log_softmax(Z)
 
     assert torch.isfinite(log_A).all()
-    torch.testing.assert_close(log_A, torch.log_softmax(Z, dim=-1))
+    torch.testing.assert_close(log_A, Z - written_out_log_sum_exp(Z))
+
+
+def written_out_log_sum_exp(Z: torch.Tensor) -> torch.Tensor:
+    """log sum_j exp(Z_j) per row, shifted by the row's largest logit c."""
+    c = Z.amax(dim=-1, keepdim=True)
+    return c + torch.log(torch.exp(Z - c).sum(dim=-1, keepdim=True))
+
+
+def test_log_softmax_is_the_formula_written_out():
+    Z = (
+        torch.randn(
+            7, 2, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(3)
+        )
+        * 30
+    )
+
+    torch.testing.assert_close(log_softmax(Z), Z - written_out_log_sum_exp(Z))
+    # Where nothing underflows, it is the log of the lesson's softmax too.
+    small = Z / 30
+    torch.testing.assert_close(log_softmax(small), torch.log(softmax(small)))
 
 
 def test_cross_entropy_is_finite_when_the_true_class_underflows():
