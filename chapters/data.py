@@ -84,9 +84,11 @@ if last - first + 1 > MAX_ROWS:
 shown = np.arange(first, last + 1)
 Y = formulas.one_hot(data.y, k).numpy()
 with left:
-    ui.show_figure(
-        one_hot_pair(y[shown], Y[shown], shown, data.class_names), key="data_one_hot"
+    one_hot = ui.cached_figure(
+        ("data_one_hot", ctx.dataset_key, first, last),
+        lambda: one_hot_pair(y[shown], Y[shown], shown, data.class_names),
     )
+    ui.show_figure(one_hot, key="data_one_hot")
 right.markdown(
     "Each row of Y holds a single 1, in the column its label names, drawn in that "
     "class's colour. Move the rows to where the label changes and watch the 1 "
@@ -123,12 +125,12 @@ else:
     x_name = left.selectbox("Feature across", names, key="data_x", bind="query-params")
     y_name = right.selectbox("Feature up", names, key="data_y", bind="query-params")
     x_feature, y_feature = names.index(x_name), names.index(y_name)
-    figure = split_scatter(
-        X[:, [x_feature, y_feature]],
-        y,
-        is_test,
-        (x_name, y_name),
-        data.class_names,
+    s = ctx.settings
+    figure = ui.cached_figure(
+        ("data_split", ctx.dataset_key, s.seed, s.train_fraction, x_name, y_name),
+        lambda: split_scatter(
+            X[:, [x_feature, y_feature]], y, is_test, (x_name, y_name), data.class_names
+        ),
     )
     ui.show_figure(figure, key="data_split")
 st.markdown(

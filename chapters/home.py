@@ -91,14 +91,15 @@ counts = {
 }
 for column, (label, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(label, value)
-ui.show_figure(
-    class_counts(
+counts_figure = ui.cached_figure(
+    ("home_counts", ctx.dataset_key, ctx.settings.seed, ctx.settings.train_fraction),
+    lambda: class_counts(
         np.bincount(y_train, minlength=data.k),
         np.bincount(y_test, minlength=data.k),
         data.class_names,
     ),
-    key="home_counts",
 )
+ui.show_figure(counts_figure, key="home_counts")
 with st.expander("Each feature's range"):
     X = data.X.numpy()
     summary = pd.DataFrame(

@@ -7,9 +7,11 @@ run that went wrong are worded here, once.
 
 import gc
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from lesson import runs, upload
@@ -81,11 +83,22 @@ LECTURE_CSS = """
 """
 
 
-def show_figure(fig, key: str | None = None) -> None:
+def show_figure(fig: go.Figure, key: str | None = None) -> None:
     """Show a figure, enlarged for a projector in lecture mode."""
     if context().settings.lecture:
-        fig = for_projector(fig)
+        # A copy: the figure may be shared (cached_figure), and this enlarges it.
+        fig = for_projector(go.Figure(fig))
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def cached_figure(key: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure that _build makes, built once per key and shared by sessions.
+
+    For a figure that most sliders leave as it is: moving them then costs no
+    rebuild. key must name everything the figure shows.
+    """
+    return _build()
 
 
 @cache

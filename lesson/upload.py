@@ -73,7 +73,9 @@ class DataChoice:
 
     def warn_about_scales(self, standardize: bool) -> None:
         """Point to Standardize when raw features of wildly different scales train."""
-        message = None if standardize else scale_warning(self.dataset, self.name)
+        message = (
+            None if standardize else _scale_warning(self.key, self.dataset, self.name)
+        )
         if message:
             self.notes.warning(message)
 
@@ -124,6 +126,12 @@ def data_selectbox() -> str:
 def builtin(name: str) -> Loaded:
     title = BUILTIN_DATASETS[name].split(" (")[0]
     return Loaded(name, title, runs.builtin_dataset(name))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _scale_warning(dataset_key: str, _dataset: Dataset, name: str) -> str | None:
+    """scale_warning, worked out once per data set; dataset_key names _dataset."""
+    return scale_warning(_dataset, name)
 
 
 def scale_warning(dataset: Dataset, name: str) -> str | None:

@@ -469,7 +469,8 @@ def _summarize(
     weight_grads = torch.stack(history.weight_grads)  # (T, n, k)
     bias_grads = torch.stack(history.bias_grads)  # (T, k)
     if history.transposed:
-        weights, weight_grads = weights.mT, weight_grads.mT
+        weights = weights.mT.contiguous()
+        weight_grads = weight_grads.mT.contiguous()
     before_update = slice(0, len(history.weight_grads))
 
     # The training logits of every recorded W: Z_train (T + 1, m, k).
@@ -482,8 +483,10 @@ def _summarize(
     losses = data_losses + l2_terms
 
     # Add the decay that torch.optim applied outside the recorded gradients.
-    weight_grads = weight_grads + history.weight_decay * weights[before_update]
-    bias_grads = bias_grads + history.bias_decay * biases[before_update]
+    if history.weight_decay:
+        weight_grads = weight_grads + history.weight_decay * weights[before_update]
+    if history.bias_decay:
+        bias_grads = bias_grads + history.bias_decay * biases[before_update]
 
     not_finite = (~torch.isfinite(losses)).nonzero()
     return Run(

@@ -229,3 +229,25 @@ def test_data_page_scatter_choice_follows_a_change_of_data(open_page):
     # Iris's petal columns do not exist in wine: the choice falls back.
     assert layout["xaxis"]["title"]["text"] == "alcohol"
     assert at.selectbox(key="data_x").value == "alcohol"
+
+
+def test_a_cached_figure_follows_what_it_shows_and_only_that(open_page):
+    at = open_page(DATA)
+    split, one_hot = chart(at, "data_split"), chart(at, "data_one_hot")
+
+    at.session_state["iterations"] = 100
+    at.run()
+    assert chart(at, "data_split") == split
+    assert chart(at, "data_one_hot") == one_hot
+
+    at.session_state["seed"] = 7
+    at.run()
+    assert chart(at, "data_split") != split
+
+
+def test_lecture_mode_enlarges_a_copy_not_the_figure_sessions_share(open_page):
+    lecture = open_page(DATA, lecture=True)
+    plain = open_page(DATA)
+
+    assert chart(lecture, "data_split")["layout"]["font"]["size"] == 20
+    assert "font" not in chart(plain, "data_split")["layout"]

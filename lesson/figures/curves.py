@@ -7,7 +7,7 @@ from lesson.figures.style import (
     IMPLEMENTATION_COLORS,
     IMPLEMENTATION_DASHES,
     MAX_POINTS,
-    base_layout,
+    layout,
 )
 from softmax_core import Run
 
@@ -31,11 +31,11 @@ def loss_curves(
     A run that diverged is drawn up to its last finite loss. mark_iteration, if
     given, puts a marker on each curve at that iteration.
     """
-    fig = go.Figure()
+    traces = []
     for name, run in runs.items():
         finite = run.losses[: run.diverged_at - 1] if run.diverged_at else run.losses
         keep = thin(len(finite))
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=keep + 1,
                 y=finite[keep],
@@ -51,7 +51,7 @@ def loss_curves(
             )
         )
         if mark_iteration is not None and mark_iteration <= len(finite):
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[mark_iteration],
                     y=[finite[mark_iteration - 1]],
@@ -63,60 +63,63 @@ def loss_curves(
                     "%{y:.6f}<extra></extra>",
                 )
             )
-    fig.update_xaxes(title="iteration")
-    fig.update_yaxes(title="loss  J(W, b)", type="log" if log_y else "linear")
+    y_axis = {"title": "loss  J(W, b)", "type": "log" if log_y else "linear"}
     if log_y:
         # Label powers of ten only: Plotly's minor labels (5, 2) read as values.
-        fig.update_yaxes(dtick=1, exponentformat="power")
-    return base_layout(fig)
+        y_axis.update(dtick=1, exponentformat="power")
+    return go.Figure(
+        data=traces, layout=layout(xaxis={"title": "iteration"}, yaxis=y_axis)
+    )
 
 
 def loss_parts(run: Run) -> go.Figure:
     """The two parts of the loss: cross-entropy and lam * ||W||^2, stacked."""
-    fig = go.Figure()
     keep = thin(len(run.losses))
     x = keep + 1
     parts = (
         ("cross-entropy", run.data_losses, "#1f6feb"),
         ("λ‖W‖²", run.l2_terms, "#c2255c"),
     )
-    for name, values, color in parts:
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=values[keep],
-                name=name,
-                mode="lines",
-                stackgroup="loss",
-                line={"color": color, "width": 2},
-                hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.6f}}"
-                "<extra></extra>",
-            )
+    traces = [
+        go.Scatter(
+            x=x,
+            y=values[keep],
+            name=name,
+            mode="lines",
+            stackgroup="loss",
+            line={"color": color, "width": 2},
+            hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.6f}}<extra></extra>",
         )
-    fig.update_xaxes(title="iteration")
-    fig.update_yaxes(title="loss  J(W, b)")
-    return base_layout(fig)
+        for name, values, color in parts
+    ]
+    return go.Figure(
+        data=traces,
+        layout=layout(xaxis={"title": "iteration"}, yaxis={"title": "loss  J(W, b)"}),
+    )
 
 
 def accuracy_curves(run: Run) -> go.Figure:
     """Train and test accuracy after each iteration (0 is the random start)."""
-    fig = go.Figure()
     keep = thin(len(run.train_accuracy))
-    for name, values, dash in (
-        ("train", run.train_accuracy, "solid"),
-        ("test", run.test_accuracy, "dash"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=keep,
-                y=values[keep],
-                name=name,
-                mode="lines",
-                line={"dash": dash, "width": 2, "color": "#495057"},
-                hovertemplate=f"{name}<br>iteration %{{x}}<br>accuracy "
-                "%{y:.3f}<extra></extra>",
-            )
+    traces = [
+        go.Scatter(
+            x=keep,
+            y=values[keep],
+            name=name,
+            mode="lines",
+            line={"dash": dash, "width": 2, "color": "#495057"},
+            hovertemplate=f"{name}<br>iteration %{{x}}<br>accuracy "
+            "%{y:.3f}<extra></extra>",
         )
-    fig.update_xaxes(title="iteration")
-    fig.update_yaxes(title="accuracy", range=[0, 1.02])
-    return base_layout(fig)
+        for name, values, dash in (
+            ("train", run.train_accuracy, "solid"),
+            ("test", run.test_accuracy, "dash"),
+        )
+    ]
+    return go.Figure(
+        data=traces,
+        layout=layout(
+            xaxis={"title": "iteration"},
+            yaxis={"title": "accuracy", "range": [0, 1.02]},
+        ),
+    )

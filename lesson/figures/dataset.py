@@ -4,9 +4,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from lesson.figures.style import base_layout, class_color
+from lesson.figures.style import class_color, layout
 
 TRAIN_SYMBOL = "circle"
 TEST_SYMBOL = "circle-open"
@@ -22,12 +21,12 @@ def class_counts(
     """
     classes = list(class_names)
     colors = [class_color(j) for j in range(len(classes))]
-    fig = go.Figure()
+    bars = []
     for part, counts, pattern in (
         ("train", train_counts, ""),
         ("test", test_counts, "/"),
     ):
-        fig.add_trace(
+        bars.append(
             go.Bar(
                 x=classes,
                 y=np.asarray(counts),
@@ -40,16 +39,17 @@ def class_counts(
                 hovertemplate=f"%{{x}}<br>{part} rows: %{{y}}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="class")
-    fig.update_yaxes(title="rows")
-    base_layout(fig, height=300)
-    # Above the bars, where many long class names, turned aslant, cannot reach it.
-    fig.update_layout(
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
-                "yanchor": "bottom"},
-    )  # fmt: skip
-    return fig
+    return go.Figure(
+        data=bars,
+        layout=layout(
+            height=300,
+            barmode="stack",
+            xaxis={"title": "class"},
+            yaxis={"title": "rows"},
+            # Above the bars, where long class names, turned aslant, cannot reach it.
+            legend={"x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        ),
+    )
 
 
 def _class_colorscale(k: int) -> list[list]:
@@ -88,53 +88,77 @@ def one_hot_pair(
         "xgap": 2,
         "ygap": 2,
     }
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        column_widths=[1, max(k, 2)],
-        horizontal_spacing=0.04,
-        subplot_titles=["y_i", "Y_i, one column per class j"],
+    # Two panels side by side, as make_subplots would lay them out: y_i gets one
+    # part of the width and Y_i max(k, 2) parts, with a small gap between them.
+    parts = 1 + max(k, 2)
+    gap = 0.04
+    label_width = (1 - gap) * (1 / parts)
+    one_hot_width = (1 - gap) * (max(k, 2) / parts)
+    label_domain = [0, label_width]
+    one_hot_domain = [label_width + gap, label_width + gap + one_hot_width]
+
+    label_heatmap = go.Heatmap(
+        z=(y + 1)[:, None],
+        x=["y"],
+        y=labels,
+        text=y[:, None],
+        texttemplate="%{text}",
+        customdata=names[y][:, None],
+        hovertemplate="row %{y}: y = %{text} (%{customdata})<extra></extra>",
+        name="y",
+        xaxis="x",
+        yaxis="y",
+        **scale,
     )
-    fig.add_trace(
-        go.Heatmap(
-            z=(y + 1)[:, None],
-            x=["y"],
-            y=labels,
-            text=y[:, None],
-            texttemplate="%{text}",
-            customdata=names[y][:, None],
-            hovertemplate="row %{y}: y = %{text} (%{customdata})<extra></extra>",
-            name="y",
-            **scale,
+    one_hot_heatmap = go.Heatmap(
+        z=Y * (np.arange(k) + 1),
+        x=columns,
+        y=labels,
+        text=Y.astype(int),
+        texttemplate="%{text}",
+        customdata=np.tile(names, (len(labels), 1)),
+        hovertemplate="Y[row %{y}, class %{customdata}] = %{text}<extra></extra>",
+        name="Y",
+        xaxis="x2",
+        yaxis="y2",
+        **scale,
+    )
+    # Both panels share the rows, top to bottom; the column labels sit on top.
+    rows_axis = {"domain": [0, 1], "type": "category", "autorange": "reversed"}
+    columns_axis = {"side": "top", "tickangle": 0}
+    return go.Figure(
+        data=[label_heatmap, one_hot_heatmap],
+        layout=layout(
+            height=min(900, max(280, 24 * len(labels) + 150)),
+            margin={"t": 90},
+            xaxis={"domain": label_domain, "anchor": "y", "showticklabels": False,
+                   **columns_axis},
+            xaxis2={"domain": one_hot_domain, "anchor": "y2", **columns_axis},
+            yaxis={"anchor": "x", "title": "row i", **rows_axis},
+            yaxis2={"anchor": "x2", "matches": "y", "showticklabels": False,
+                    **rows_axis},
+            annotations=[
+                _panel_title("y_i", label_domain),
+                _panel_title("Y_i, one column per class j", one_hot_domain),
+            ],
         ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Heatmap(
-            z=Y * (np.arange(k) + 1),
-            x=columns,
-            y=labels,
-            text=Y.astype(int),
-            texttemplate="%{text}",
-            customdata=np.tile(names, (len(labels), 1)),
-            hovertemplate="Y[row %{y}, class %{customdata}] = %{text}<extra></extra>",
-            name="Y",
-            **scale,
-        ),
-        row=1,
-        col=2,
-    )
-    fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_yaxes(title="row i", row=1, col=1)
-    fig.update_xaxes(side="top", tickangle=0)
-    fig.update_xaxes(showticklabels=False, row=1, col=1)
-    base_layout(fig, height=min(900, max(280, 24 * len(labels) + 150)))
-    fig.update_layout(margin={"t": 90})
-    # Subplot titles sit just above the column labels on top.
-    fig.update_annotations(yshift=40)
-    return fig
+    )  # fmt: skip
+
+
+def _panel_title(text: str, domain: list[float]) -> dict:
+    """A title centred above a panel, high enough to clear its column labels."""
+    return {
+        "text": text,
+        "font": {"size": 16},
+        "showarrow": False,
+        "x": sum(domain) / 2,
+        "xref": "paper",
+        "xanchor": "center",
+        "y": 1.0,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "yshift": 40,
+    }
 
 
 def _short(name: str, width: int = 16) -> str:
@@ -158,14 +182,14 @@ def split_scatter(
     X2, y, is_test = np.asarray(X2, dtype=float), np.asarray(y), np.asarray(is_test)
     rows = np.arange(len(y)) if rows is None else np.asarray(rows)
     x_name, y_name = axis_names
-    fig = go.Figure()
+    traces = []
 
     for j, name in enumerate(class_names):
         for part, mask, symbol in (
             ("train", (y == j) & ~is_test, TRAIN_SYMBOL),
             ("test", (y == j) & is_test, TEST_SYMBOL),
         ):
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=X2[mask, 0],
                     y=X2[mask, 1],
@@ -188,7 +212,7 @@ def split_scatter(
 
     # Two grey legend entries say which marker is which part.
     for part, symbol in (("train rows", TRAIN_SYMBOL), ("test rows", TEST_SYMBOL)):
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[None],
                 y=[None],
@@ -198,6 +222,7 @@ def split_scatter(
                         "line": {"width": 2}},
             )
         )  # fmt: skip
-    fig.update_xaxes(title=x_name)
-    fig.update_yaxes(title=y_name)
-    return base_layout(fig, height=460)
+    return go.Figure(
+        data=traces,
+        layout=layout(height=460, xaxis={"title": x_name}, yaxis={"title": y_name}),
+    )

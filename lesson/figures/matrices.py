@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lesson.figures.style import base_layout, class_color
+from lesson.figures.style import class_color, layout
 
 # Blue for negative, white for zero, red for positive: the sign reads at a glance.
 DIVERGING = "RdBu_r"
@@ -27,25 +27,27 @@ def matrix_heatmap(
     """
     M = np.asarray(M, dtype=float)
     limit = float(np.nanmax(np.abs(M))) if np.isfinite(M).any() else 1.0
-    fig = go.Figure(
-        go.Heatmap(
-            z=M,
-            x=list(column_labels),
-            y=list(row_labels),
-            colorscale=DIVERGING,
-            zmid=0,
-            zmin=-limit or -1,
-            zmax=limit or 1,
-            text=np.vectorize(lambda v: f"{v:.3g}")(M) if show_values else None,
-            texttemplate="%{text}" if show_values and M.size <= 120 else None,
-            hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{z:.6g}}<extra></extra>",
-            colorbar={"title": name},
-        )
+    heatmap = go.Heatmap(
+        z=M,
+        x=list(column_labels),
+        y=list(row_labels),
+        colorscale=DIVERGING,
+        zmid=0,
+        zmin=-limit or -1,
+        zmax=limit or 1,
+        text=np.vectorize(lambda v: f"{v:.3g}")(M) if show_values else None,
+        texttemplate="%{text}" if show_values and M.size <= 120 else None,
+        hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{z:.6g}}<extra></extra>",
+        colorbar={"title": name},
     )
-    fig.update_xaxes(title=column_title, side="bottom")
-    fig.update_yaxes(title=row_title, autorange="reversed")
-    height = min(900, max(260, 28 * M.shape[0] + 120))
-    return base_layout(fig, height=height)
+    return go.Figure(
+        data=[heatmap],
+        layout=layout(
+            height=min(900, max(260, 28 * M.shape[0] + 120)),
+            xaxis={"title": column_title, "side": "bottom"},
+            yaxis={"title": row_title, "autorange": "reversed"},
+        ),
+    )
 
 
 def class_bars(
@@ -57,18 +59,17 @@ def class_bars(
 ) -> go.Figure:
     """One bar per class, in the class's colour: logits Z_i or probabilities A_i."""
     values = np.asarray(values, dtype=float)
-    fig = go.Figure(
-        go.Bar(
-            x=list(class_names),
-            y=values,
-            marker_color=[class_color(j) for j in range(len(values))],
-            text=[format(v, value_format) for v in values],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=f"{name}[%{{x}}] = %{{y:.6g}}<extra></extra>",
-            name=name,
-        )
+    bars = go.Bar(
+        x=list(class_names),
+        y=values,
+        marker_color=[class_color(j) for j in range(len(values))],
+        text=[format(v, value_format) for v in values],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate=f"{name}[%{{x}}] = %{{y:.6g}}<extra></extra>",
+        name=name,
     )
-    fig.update_xaxes(title="class")
-    fig.update_yaxes(title=y_title)
-    return base_layout(fig, height=320)
+    return go.Figure(
+        data=[bars],
+        layout=layout(height=320, xaxis={"title": "class"}, yaxis={"title": y_title}),
+    )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lesson.figures.style import base_layout, class_color
+from lesson.figures.style import class_color, layout
 
 # Red for a positive weight, blue for a negative one, as in the heatmaps of W.
 POSITIVE = (178, 24, 43)
@@ -55,26 +55,37 @@ def network_diagram(
     gap = min(span / max(k - 1, 1), 4.0)
     y_out = span / 2 + (np.arange(k) - (k - 1) / 2) * gap
 
-    fig = go.Figure()
-    _add_edges(fig, weights, y_in, y_out, inputs, outputs)
-    _add_nodes(fig, y_in, y_out, inputs, outputs)
-    _add_labels(fig, y_in, y_out, inputs, outputs)
-
+    traces = [
+        *_edges(weights, y_in, y_out, inputs, outputs),
+        *_nodes(y_in, y_out, inputs, outputs),
+    ]
+    annotations = _headings()
     if len(shown) < n:
-        fig.add_annotation(
-            text=f"showing the {len(shown)} of n = {n} features with the largest "
-            "weights",
-            xref="paper", yref="paper", x=0.5, y=0, yanchor="top", yshift=-8,
-            showarrow=False, font={"color": "#495057"},
+        annotations.append(
+            {"text": f"showing the {len(shown)} of n = {n} features with the "
+             "largest weights",
+             "xref": "paper", "yref": "paper", "x": 0.5, "y": 0, "yanchor": "top",
+             "yshift": -8, "showarrow": False, "font": {"color": "#495057"}}
         )  # fmt: skip
-    fig.update_xaxes(visible=False, range=[-0.04, 1.04])
-    base_layout(fig, height=int(min(1000, max(320, 26 * len(inputs) + 130))))
-    fig.update_layout(
-        margin={"l": 20, "r": 20, "t": 40},
-        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.0,
-                "yanchor": "bottom"},
-    )  # fmt: skip
-    return fig
+    yaxis, yaxis2 = _label_axes(y_in, y_out, inputs, outputs)
+    return go.Figure(
+        data=traces,
+        layout=layout(
+            height=int(min(1000, max(320, 26 * len(inputs) + 130))),
+            margin={"l": 20, "r": 20, "t": 40},
+            legend={
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": 1.0,
+                "yanchor": "bottom",
+            },
+            xaxis={"visible": False, "range": [-0.04, 1.04]},
+            yaxis=yaxis,
+            yaxis2=yaxis2,
+            annotations=annotations,
+        ),
+    )
 
 
 def _strongest_rows(W: np.ndarray, max_inputs: int) -> np.ndarray:
@@ -90,13 +101,14 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
-def _add_edges(fig, weights, y_in, y_out, inputs, outputs) -> None:
-    """The edges, grouped by sign and width, and invisible points to hover on."""
+def _edges(weights, y_in, y_out, inputs, outputs) -> list[go.Scatter]:
+    """Edges grouped by sign and width, points to hover on, two legend entries."""
     size = np.abs(weights)
     largest = float(size.max()) if np.isfinite(size).all() and size.max() > 0 else 1.0
     level = np.minimum((size / largest * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
 
     # One trace per (sign, width): segments separated by None.
+    traces = []
     for sign, rgb in ((1, POSITIVE), (-1, NEGATIVE)):
         for width in range(WIDTH_LEVELS):
             rows, cols = np.nonzero((np.sign(weights) == sign) & (level == width))
@@ -105,7 +117,7 @@ def _add_edges(fig, weights, y_in, y_out, inputs, outputs) -> None:
             x = np.tile([0.0, 1.0, None], len(rows))
             y = np.column_stack([y_in[rows], y_out[cols], [None] * len(rows)])
             share = (width + 1) / WIDTH_LEVELS
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=x,
                     y=y.ravel(),
@@ -130,7 +142,7 @@ def _add_edges(fig, weights, y_in, y_out, inputs, outputs) -> None:
         + f" = {weights[i, j]:.4g}"
         for i, j in zip(rows, cols, strict=True)
     ]
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=np.full(len(rows), at),
             y=(1 - at) * y_in[rows] + at * y_out[cols],
@@ -145,7 +157,7 @@ def _add_edges(fig, weights, y_in, y_out, inputs, outputs) -> None:
 
     # Legend entries for the two colours.
     for name, rgb in (("weight > 0", POSITIVE), ("weight < 0", NEGATIVE)):
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[None],
                 y=[None],
@@ -154,46 +166,44 @@ def _add_edges(fig, weights, y_in, y_out, inputs, outputs) -> None:
                 line={"color": f"rgb({rgb[0]},{rgb[1]},{rgb[2]})", "width": 4},
             )
         )
+    return traces
 
 
-def _add_nodes(fig, y_in, y_out, inputs, outputs) -> None:
+def _nodes(y_in, y_out, inputs, outputs) -> list[go.Scatter]:
     """Grey input nodes, bias included; output nodes in their class colours."""
-    fig.add_trace(
-        go.Scatter(
-            x=np.zeros(len(inputs)),
-            y=y_in,
-            mode="markers",
-            marker={
-                "size": 14,
-                "color": INPUT_COLOR,
-                "line": {"color": "white", "width": 1},
-            },
-            text=inputs,
-            hovertemplate="input %{text}<extra></extra>",
-            showlegend=False,
-            name="inputs",
-        )
+    input_nodes = go.Scatter(
+        x=np.zeros(len(inputs)),
+        y=y_in,
+        mode="markers",
+        marker={
+            "size": 14,
+            "color": INPUT_COLOR,
+            "line": {"color": "white", "width": 1},
+        },
+        text=inputs,
+        hovertemplate="input %{text}<extra></extra>",
+        showlegend=False,
+        name="inputs",
     )
-    fig.add_trace(
-        go.Scatter(
-            x=np.ones(len(outputs)),
-            y=y_out,
-            mode="markers",
-            marker={
-                "size": 18,
-                "color": [class_color(j) for j in range(len(outputs))],
-                "line": {"color": "white", "width": 1},
-            },
-            text=outputs,
-            yaxis="y2",  # the axis that names the outputs; same range as y
-            hovertemplate="output Z[%{text}]<extra></extra>",
-            showlegend=False,
-            name="outputs",
-        )
+    output_nodes = go.Scatter(
+        x=np.ones(len(outputs)),
+        y=y_out,
+        mode="markers",
+        marker={
+            "size": 18,
+            "color": [class_color(j) for j in range(len(outputs))],
+            "line": {"color": "white", "width": 1},
+        },
+        text=outputs,
+        yaxis="y2",  # the axis that names the outputs; same range as y
+        hovertemplate="output Z[%{text}]<extra></extra>",
+        showlegend=False,
+        name="outputs",
     )
+    return [input_nodes, output_nodes]
 
 
-def _add_labels(fig, y_in, y_out, inputs, outputs) -> None:
+def _label_axes(y_in, y_out, inputs, outputs) -> tuple[dict, dict]:
     """Names beside the nodes, as tick labels of a left and a right y axis.
 
     Tick labels, unlike free text, make room for themselves (automargin), so
@@ -203,25 +213,29 @@ def _add_labels(fig, y_in, y_out, inputs, outputs) -> None:
     top, bottom = -0.6, max(y_in[-1], y_out[-1]) + 0.6
     plain = {"showgrid": False, "zeroline": False, "showline": False,
              "ticks": "", "automargin": True, "range": [bottom, top]}  # fmt: skip
-    fig.update_layout(
-        yaxis={**plain, "tickvals": y_in, "ticktext": inputs},
-        yaxis2={
-            **plain,
-            "overlaying": "y",
-            "side": "right",
-            "tickvals": y_out,
-            "ticktext": [
-                f'<span style="color:{class_color(j)}">{label}</span>'
-                for j, label in enumerate(outputs)
-            ],
-        },
-    )
-    # Headings over the two columns of nodes, kept inside the plot area.
-    for x, anchor, heading in ((0, "left", "features X_f"), (1, "right", "logits Z_j")):
-        fig.add_annotation(
-            text=f"<b>{heading}</b>", x=x, y=1, xref="paper", yref="paper",
-            xanchor=anchor, yanchor="bottom", yshift=4, showarrow=False,
-        )  # fmt: skip
+    yaxis = {**plain, "tickvals": y_in, "ticktext": inputs}
+    yaxis2 = {
+        **plain,
+        "overlaying": "y",
+        "side": "right",
+        "tickvals": y_out,
+        "ticktext": [
+            f'<span style="color:{class_color(j)}">{label}</span>'
+            for j, label in enumerate(outputs)
+        ],
+    }
+    return yaxis, yaxis2
+
+
+def _headings() -> list[dict]:
+    """Headings over the two columns of nodes, kept inside the plot area."""
+    return [
+        {"text": f"<b>{heading}</b>", "x": x, "y": 1, "xref": "paper",
+         "yref": "paper", "xanchor": anchor, "yanchor": "bottom", "yshift": 4,
+         "showarrow": False}
+        for x, anchor, heading in ((0, "left", "features X_f"),
+                                   (1, "right", "logits Z_j"))
+    ]  # fmt: skip
 
 
 def logit_parts(
@@ -243,10 +257,10 @@ def logit_parts(
     classes = list(class_names)
     palette = _term_colors(len(names))
 
-    fig = go.Figure()
+    traces = []
     for f, name in enumerate(names):
         what = "bias b_j" if f == len(names) - 1 else f"X_if W_fj, f = {name}"
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=classes,
                 y=terms[f],
@@ -260,7 +274,7 @@ def logit_parts(
                 "<extra></extra>",
             )
         )
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=classes,
             y=terms.sum(axis=0),
@@ -270,16 +284,26 @@ def logit_parts(
             hovertemplate="Z[%{x}] = %{y:.4g}<extra></extra>",
         )
     )
-    fig.update_layout(barmode="relative", uniformtext={"minsize": 10, "mode": "hide"})
-    fig.update_xaxes(title="class j")
-    fig.update_yaxes(title="term of Z_j", zeroline=True, zerolinecolor="#495057")
-    base_layout(fig, height=420)
-    # To the right of the bars, clear of class names that many classes turn aslant.
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1})
-    if len(names) > 12:
-        # Thirty-one legend entries would crowd out the bars; hover names them.
-        fig.update_layout(showlegend=False)
-    return fig
+    return go.Figure(
+        data=traces,
+        layout=layout(
+            height=420,
+            barmode="relative",
+            uniformtext={"minsize": 10, "mode": "hide"},
+            xaxis={"title": "class j"},
+            yaxis={
+                "title": "term of Z_j",
+                "zeroline": True,
+                "zerolinecolor": "#495057",
+            },
+            # To the right of the bars, clear of class names that many classes
+            # turn aslant.
+            legend={"orientation": "v", "x": 1.02, "y": 1},
+            # Thirty-one legend entries would crowd out the bars; hover names
+            # them. None leaves the choice to Plotly, which shows the legend.
+            showlegend=False if len(names) > 12 else None,
+        ),
+    )
 
 
 def _term_colors(count: int) -> list[str]:

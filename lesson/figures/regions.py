@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import torch
 
 from lesson.figures.curves import thin
-from lesson.figures.style import base_layout, class_color
+from lesson.figures.style import class_color, layout
 from softmax_core import Problem
 from softmax_core.formulas import logits, softmax
 
@@ -80,11 +80,11 @@ def decision_regions(
     predicted = A.argmax(axis=-1)
     shown = np.isfinite(top)
 
-    fig = go.Figure()
+    traces = []
     for j, name in enumerate(class_names):
         # One heatmap per class: its cells only, pale where the model is unsure.
         z = np.where(shown & (predicted == j), top, np.nan)
-        fig.add_trace(
+        traces.append(
             go.Heatmap(
                 x=xs,
                 y=ys,
@@ -106,11 +106,17 @@ def decision_regions(
     for j, name in enumerate(class_names):
         for test in (False, True):
             rows = (y == j) & (is_test == test)
-            fig.add_trace(_rows_trace(points[rows], j, name, test, feature_names))
+            traces.append(_rows_trace(points[rows], j, name, test, feature_names))
 
-    fig.update_xaxes(title=feature_names[0], range=[xs[0], xs[-1]])
-    fig.update_yaxes(title=feature_names[1], range=[ys[0], ys[-1]])
-    return base_layout(fig, title, height=540)
+    return go.Figure(
+        data=traces,
+        layout=layout(
+            title,
+            height=540,
+            xaxis={"title": feature_names[0], "range": [xs[0], xs[-1]]},
+            yaxis={"title": feature_names[1], "range": [ys[0], ys[-1]]},
+        ),
+    )
 
 
 def _rows_trace(
@@ -174,12 +180,12 @@ def probability_simplex(
         )
     A, y, is_test, title = _some_rows(A, y, is_test)
     shown = np.isfinite(A).all(axis=1)
-    fig = go.Figure()
+    traces = []
     for j, name in enumerate(class_names):
         for test in (False, True):
             rows = shown & (y == j) & (is_test == test)
             kind = "test" if test else "train"
-            fig.add_trace(
+            traces.append(
                 go.Scatterternary(
                     a=A[rows, 0],
                     b=A[rows, 1],
@@ -208,10 +214,15 @@ def probability_simplex(
         }
         for j, (axis, name) in enumerate(corners)
     }
-    fig.update_layout(ternary={"sum": 1, **axes})
-    base_layout(fig, title, height=560)
-    fig.update_layout(margin={"l": 80, "r": 80, "t": 90 if title else 60, "b": 60})
-    return fig
+    return go.Figure(
+        data=traces,
+        layout=layout(
+            title,
+            height=560,
+            ternary={"sum": 1, **axes},
+            margin={"l": 80, "r": 80, "t": 90 if title else 60, "b": 60},
+        ),
+    )
 
 
 def probability_bars(
@@ -232,9 +243,9 @@ def probability_bars(
     position = np.arange(1, m + 1)[thin(m, MAX_ROWS_SHOWN)]
     kinds = np.where(is_test[order], "test", "train")
 
-    fig = go.Figure()
+    traces = []
     for j, name in enumerate(class_names):
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=position,
                 y=A[order, j],
@@ -245,7 +256,7 @@ def probability_bars(
                 f"A[{name}] = %{{y:.3f}}<extra></extra>",
             )
         )
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=position,
             y=np.full(len(order), 1.04),
@@ -260,10 +271,17 @@ def probability_bars(
             hovertemplate="true class %{customdata}<extra></extra>",
         )
     )
-    fig.update_layout(barmode="stack", bargap=0)
-    fig.update_xaxes(title="rows by true class, each group sorted by A of that class")
-    fig.update_yaxes(title="A, stacked (each bar sums to 1)", range=[0, 1.08])
-    return base_layout(fig, title, height=420)
+    return go.Figure(
+        data=traces,
+        layout=layout(
+            title,
+            height=420,
+            barmode="stack",
+            bargap=0,
+            xaxis={"title": "rows by true class, each group sorted by A of that class"},
+            yaxis={"title": "A, stacked (each bar sums to 1)", "range": [0, 1.08]},
+        ),
+    )
 
 
 def _some_rows(

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from lesson.figures.curves import loss_curves
 from lesson.figures.matrices import matrix_heatmap
-from lesson.figures.style import base_layout, class_color
+from lesson.figures.style import class_color, layout
 from softmax_core import Run
 
 # The two parts of the loss keep the colours they have in curves.loss_parts.
@@ -68,21 +68,25 @@ def probability_bars(
 ) -> go.Figure:
     """One bar per class for the probabilities A_i (k,), on a fixed 0..1 axis."""
     A = np.asarray(A, dtype=float)
-    fig = go.Figure(
-        go.Bar(
-            x=list(class_names),
-            y=np.nan_to_num(A, nan=0.0),
-            marker_color=[class_color(j) for j in range(len(A))],
-            text=[number_text(a) for a in A],
-            textposition="outside",
-            cliponaxis=False,
-            name="A",
-            hovertemplate="A[%{x}] = %{text}<extra></extra>",
-        )
+    bars = go.Bar(
+        x=list(class_names),
+        y=np.nan_to_num(A, nan=0.0),
+        marker_color=[class_color(j) for j in range(len(A))],
+        text=[number_text(a) for a in A],
+        textposition="outside",
+        cliponaxis=False,
+        name="A",
+        hovertemplate="A[%{x}] = %{text}<extra></extra>",
     )
-    fig.update_xaxes(title="class")
-    fig.update_yaxes(title="probability  A_i", range=[0, 1.15])
-    return base_layout(fig, title=title, height=300)
+    return go.Figure(
+        data=[bars],
+        layout=layout(
+            title,
+            height=300,
+            xaxis={"title": "class"},
+            yaxis={"title": "probability  A_i", "range": [0, 1.15]},
+        ),
+    )
 
 
 def naive_vs_stable(z: np.ndarray, naive: np.ndarray, stable: np.ndarray) -> go.Figure:
@@ -91,13 +95,13 @@ def naive_vs_stable(z: np.ndarray, naive: np.ndarray, stable: np.ndarray) -> go.
     A NaN probability has no bar; its label says NaN where the bar would be.
     """
     labels = [f"z{j + 1} = {number_text(v)}" for j, v in enumerate(z)]
-    fig = go.Figure()
+    bars = []
     for name, A, color in (
         ("naive", naive, NAIVE_COLOR),
         ("stable", stable, STABLE_COLOR),
     ):
         A = np.asarray(A, dtype=float)
-        fig.add_trace(
+        bars.append(
             go.Bar(
                 x=labels,
                 y=np.where(np.isfinite(A), A, 0.0),
@@ -110,10 +114,15 @@ def naive_vs_stable(z: np.ndarray, naive: np.ndarray, stable: np.ndarray) -> go.
                 "<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(title="logit  z_j")
-    fig.update_yaxes(title="probability  A_j", range=[0, 1.15])
-    return base_layout(fig, height=320)
+    return go.Figure(
+        data=bars,
+        layout=layout(
+            height=320,
+            barmode="group",
+            xaxis={"title": "logit  z_j"},
+            yaxis={"title": "probability  A_j", "range": [0, 1.15]},
+        ),
+    )
 
 
 def softmax_table(z: np.ndarray, naive: np.ndarray, stable: np.ndarray) -> pd.DataFrame:
@@ -164,14 +173,15 @@ def heatmap(
         hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{text}}<extra></extra>",
     )
     if not np.isfinite(M).any():
-        fig.add_annotation(
-            text=f"every entry of {name} is inf or NaN",
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            showarrow=False,
-        )
+        note = {
+            "text": f"every entry of {name} is inf or NaN",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+        }
+        fig.update_layout(annotations=[note])
     if height is not None:
         fig.update_layout(height=height)
     return fig
@@ -193,13 +203,13 @@ def sample_costs(
     rank = np.empty(len(order), dtype=int)
     rank[order] = np.arange(1, len(order) + 1)
 
-    fig = go.Figure()
+    bars = []
     for j, class_name in enumerate(class_names):
         mine = y == j
         if not mine.any():
             continue
         guesses = [class_names[p] for p in predicted[mine]]
-        fig.add_trace(
+        bars.append(
             go.Bar(
                 x=rank[mine],
                 y=costs[mine],
@@ -211,10 +221,16 @@ def sample_costs(
                 "<extra></extra>",
             )
         )
-    fig.update_layout(barmode="overlay", bargap=0.1)
-    fig.update_xaxes(title="training rows, most costly first")
-    fig.update_yaxes(title="cost  -log A_i[y_i]")
-    return base_layout(fig, height=340)
+    return go.Figure(
+        data=bars,
+        layout=layout(
+            height=340,
+            barmode="overlay",
+            bargap=0.1,
+            xaxis={"title": "training rows, most costly first"},
+            yaxis={"title": "cost  -log A_i[y_i]"},
+        ),
+    )
 
 
 def lam_comparison(
@@ -232,32 +248,41 @@ def lam_comparison(
     ]
     data_terms, l2_terms = np.asarray(data_terms, float), np.asarray(l2_terms, float)
     broken = ~(np.isfinite(data_terms) & np.isfinite(l2_terms))
-    fig = go.Figure()
-    for name, values, color in (
-        ("cross-entropy", data_terms, DATA_TERM_COLOR),
-        ("λ‖W‖²", l2_terms, L2_TERM_COLOR),
-    ):
-        fig.add_trace(
-            go.Bar(
-                x=labels,
-                y=np.where(broken, 0.0, values),
-                name=name,
-                marker_color=color,
-                hovertemplate=f"%{{x}}<br>{name} = %{{y:.4g}}<extra></extra>",
-            )
+    bars = [
+        go.Bar(
+            x=labels,
+            y=np.where(broken, 0.0, values),
+            name=name,
+            marker_color=color,
+            hovertemplate=f"%{{x}}<br>{name} = %{{y:.4g}}<extra></extra>",
         )
-    for label in np.array(labels)[broken]:
-        fig.add_annotation(x=label, y=0, text="diverged", showarrow=False, yshift=12)
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(title="L2 strength λ")
-    fig.update_yaxes(title="final loss  J(W, b)")
-    return base_layout(fig, height=340)
+        for name, values, color in (
+            ("cross-entropy", data_terms, DATA_TERM_COLOR),
+            ("λ‖W‖²", l2_terms, L2_TERM_COLOR),
+        )
+    ]
+    notes = [
+        {"x": label, "y": 0, "text": "diverged", "showarrow": False, "yshift": 12}
+        for label in np.array(labels)[broken]
+    ]
+    return go.Figure(
+        data=bars,
+        layout=layout(
+            height=340,
+            barmode="stack",
+            legend={"traceorder": "normal"},
+            annotations=notes,
+            xaxis={"title": "L2 strength λ"},
+            yaxis={"title": "final loss  J(W, b)"},
+        ),
+    )
 
 
 def live_loss(run: Run, iterations: int) -> go.Figure:
     """The loss so far of a run still training, on an axis as long as the whole run."""
     fig = loss_curves({run.implementation: run}, log_y=run.diverged_at is not None)
-    fig.update_xaxes(range=[0, iterations + 1])
+    # Set in place: quicker than update_xaxes, which searches every x axis.
+    fig.layout.xaxis.range = [0, iterations + 1]
     return fig
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from lesson.figures.style import MAX_POINTS, base_layout
+from lesson.figures.style import MAX_POINTS, layout
 from softmax_core.sweep import Sweep
 
 # What a sweep can vary, and how its legend names a value.
@@ -40,7 +40,7 @@ def sweep_curves(
     values = result.learning_rates if vary == "learning_rate" else result.lams
     colors = sample_colorscale("Viridis", np.linspace(0, 0.85, len(values)))
 
-    fig = go.Figure()
+    traces = []
     for g, value in enumerate(values):
         diverged_at = result.diverged_at[g]
         losses = result.losses[g]
@@ -49,7 +49,7 @@ def sweep_curves(
         keep = envelope(finite)
         width = 4 if highlight is not None and np.isclose(value, highlight) else 2
         label = f"{VARIED[vary]} = {value:g}"
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=keep + 1,
                 y=finite[keep],
@@ -61,17 +61,22 @@ def sweep_curves(
             )
         )
         if diverged_at and len(finite):
-            fig.add_trace(_diverged_marker(label, len(finite), finite[-1], colors[g]))
+            traces.append(_diverged_marker(label, len(finite), finite[-1], colors[g]))
 
-    fig.update_xaxes(title="iteration")
-    fig.update_yaxes(title="loss  J(W, b)", type="log" if log_y else "linear")
+    loss_axis = {"title": "loss  J(W, b)", "type": "log" if log_y else "linear"}
     if log_y:
         # Label powers of ten only: Plotly's minor labels (5, 2) read as values.
-        fig.update_yaxes(dtick=1, exponentformat="power")
-    base_layout(fig, height=420)
-    fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02})
-    fig.update_layout(margin={"r": 20})
-    return fig
+        loss_axis.update(dtick=1, exponentformat="power")
+    return go.Figure(
+        data=traces,
+        layout=layout(
+            height=420,
+            xaxis={"title": "iteration"},
+            yaxis=loss_axis,
+            # Beside the curves, one setting a line: names such as "α = 5, loss rose".
+            legend={"orientation": "v", "x": 1.02, "y": 1},
+        ),
+    )
 
 
 def _legend_name(
