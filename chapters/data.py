@@ -88,7 +88,7 @@ with left:
         ("data_one_hot", ctx.dataset_key, first, last),
         lambda: one_hot_pair(y[shown], Y[shown], shown, data.class_names),
     )
-    ui.show_figure(one_hot, key="data_one_hot")
+    ui.show_figure(one_hot, key="data_one_hot", shared=True)
 right.markdown(
     "Each row of Y holds a single 1, in the column its label names, drawn in that "
     "class's colour. Move the rows to where the label changes and watch the 1 "
@@ -132,7 +132,7 @@ else:
             X[:, [x_feature, y_feature]], y, is_test, (x_name, y_name), data.class_names
         ),
     )
-    ui.show_figure(figure, key="data_split")
+    ui.show_figure(figure, key="data_split", shared=True)
 st.markdown(
     "The split happens in prepare, which also draws the random start W, b and, "
     "with Standardize on, rescales the features by the training rows' mean and "

@@ -99,7 +99,7 @@ counts_figure = ui.cached_figure(
         data.class_names,
     ),
 )
-ui.show_figure(counts_figure, key="home_counts")
+ui.show_figure(counts_figure, key="home_counts", shared=True)
 with st.expander("Each feature's range"):
     X = data.X.numpy()
     summary = pd.DataFrame(

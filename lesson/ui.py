@@ -83,11 +83,13 @@ LECTURE_CSS = """
 """
 
 
-def show_figure(fig: go.Figure, key: str | None = None) -> None:
-    """Show a figure, enlarged for a projector in lecture mode."""
+def show_figure(fig: go.Figure, key: str | None = None, shared: bool = False) -> None:
+    """Show a figure, enlarged for a projector in lecture mode.
+
+    shared: the figure came from cached_figure, so it is enlarged as a copy.
+    """
     if context().settings.lecture:
-        # A copy: the figure may be shared (cached_figure), and this enlarges it.
-        fig = for_projector(go.Figure(fig))
+        fig = for_projector(go.Figure(fig) if shared else fig)
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 
