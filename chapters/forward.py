@@ -90,7 +90,9 @@ for column, when, title in zip(st.columns(2), (0, 1), titles, strict=True):
         )
         st.dataframe(numbers, width="stretch")
         ui.show_figure(
-            class_bars(Z_i[when], data.class_names, "logit Z_ij", "Z_i"),
+            class_bars(
+                Z_i[when], data.class_names, "logit Z<sub>ij</sub>", "Z<sub>i</sub>"
+            ),
             key=f"forward_Z_{when}",
         )
         guess = data.class_names[int(np.argmax(Z_i[when]))]

@@ -63,10 +63,14 @@ for i, (column, (title, (W, b))) in enumerate(
     naive_fails |= bool(formulas.naive_softmax(Z).isnan().any())
     with column:
         st.markdown(f"**{title}**")
-        logit_bars = class_bars(Z[0].numpy(), dataset.class_names, "logit  Z_i", "Z")
+        logit_bars = class_bars(
+            Z[0].numpy(), dataset.class_names, "logit  Z<sub>i</sub>", "Z"
+        )
         ui.show_figure(logit_bars, key=f"softmax_Z_{i}")
         A = formulas.softmax(Z)[0].numpy()
-        A_bars = probability_bars(A, dataset.class_names, "A_i = softmax(Z_i)")
+        A_bars = probability_bars(
+            A, dataset.class_names, "A<sub>i</sub> = softmax(Z<sub>i</sub>)"
+        )
         ui.show_figure(A_bars, key=f"softmax_A_{i}")
 if run.diverged_at is not None:
     st.caption(

@@ -115,7 +115,7 @@ def test_logit_parts_stack_to_the_logits():
     total = next(t for t in fig.data if t.type == "scatter")
     np.testing.assert_allclose(total.y, x @ W + b)
     assert fig.layout.xaxis.title.text == "class j"
-    assert "Z_j" in fig.layout.yaxis.title.text
+    assert "Z<sub>j</sub>" in fig.layout.yaxis.title.text
 
 
 def test_logit_parts_hide_the_legend_for_many_features():

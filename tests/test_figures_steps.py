@@ -65,7 +65,7 @@ def test_probability_bars_colour_each_class_on_a_fixed_axis():
     assert list(bar.x) == list(CLASSES)
     assert list(bar.marker.color) == [class_color(j) for j in range(3)]
     assert list(fig.layout.yaxis.range) == [0, 1.15]
-    assert fig.layout.yaxis.title.text == "probability  A_i"
+    assert fig.layout.yaxis.title.text == "probability  A<sub>i</sub>"
     assert fig.layout.xaxis.title.text == "class"
 
 
@@ -86,7 +86,7 @@ def test_naive_vs_stable_has_two_named_traces_and_labels_nan():
     assert list(fig.data[0].text) == ["NaN", "0", "0"]
     assert list(fig.data[0].y) == [0, 0, 0]
     assert fig.layout.barmode == "group"
-    assert fig.layout.xaxis.title.text == "logit  z_j"
+    assert fig.layout.xaxis.title.text == "logit  z<sub>j</sub>"
 
 
 def test_softmax_table_spells_out_inf_and_nan():
@@ -152,7 +152,7 @@ def test_sample_costs_puts_the_costliest_row_first_with_one_trace_per_class():
     assert list(versicolor.customdata[0]) == ["11", "virginica"]
     assert "row %{customdata[0]}" in versicolor.hovertemplate
     assert fig.layout.xaxis.title.text == "training rows, most costly first"
-    assert fig.layout.yaxis.title.text == "cost  -log A_i[y_i]"
+    assert fig.layout.yaxis.title.text == "cost  −log A<sub>i</sub>[y<sub>i</sub>]"
 
 
 def test_sample_costs_skips_a_class_without_training_rows():

@@ -138,8 +138,8 @@ def one_hot_pair(
             yaxis2={"anchor": "x2", "matches": "y", "showticklabels": False,
                     **rows_axis},
             annotations=[
-                _panel_title("y_i", label_domain),
-                _panel_title("Y_i, one column per class j", one_hot_domain),
+                _panel_title("y<sub>i</sub>", label_domain),
+                _panel_title("Y<sub>i</sub>, one column per class j", one_hot_domain),
             ],
         ),
     )  # fmt: skip

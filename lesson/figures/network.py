@@ -234,7 +234,7 @@ def _headings() -> list[dict]:
          "yref": "paper", "xanchor": anchor, "yanchor": "bottom", "yshift": 4,
          "showarrow": False}
         for x, anchor, heading in ((0, "left", "features X_f"),
-                                   (1, "right", "logits Z_j"))
+                                   (1, "right", "logits Z<sub>j</sub>"))
     ]  # fmt: skip
 
 
@@ -292,7 +292,7 @@ def logit_parts(
             uniformtext={"minsize": 10, "mode": "hide"},
             xaxis={"title": "class j"},
             yaxis={
-                "title": "term of Z_j",
+                "title": "term of Z<sub>j</sub>",
                 "zeroline": True,
                 "zerolinecolor": "#495057",
             },

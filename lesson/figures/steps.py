@@ -84,7 +84,7 @@ def probability_bars(
             title,
             height=300,
             xaxis={"title": "class"},
-            yaxis={"title": "probability  A_i", "range": [0, 1.15]},
+            yaxis={"title": "probability  A<sub>i</sub>", "range": [0, 1.15]},
         ),
     )
 
@@ -119,8 +119,8 @@ def naive_vs_stable(z: np.ndarray, naive: np.ndarray, stable: np.ndarray) -> go.
         layout=layout(
             height=320,
             barmode="group",
-            xaxis={"title": "logit  z_j"},
-            yaxis={"title": "probability  A_j", "range": [0, 1.15]},
+            xaxis={"title": "logit  z<sub>j</sub>"},
+            yaxis={"title": "probability  A<sub>j</sub>", "range": [0, 1.15]},
         ),
     )
 
@@ -228,7 +228,7 @@ def sample_costs(
             barmode="overlay",
             bargap=0.1,
             xaxis={"title": "training rows, most costly first"},
-            yaxis={"title": "cost  -log A_i[y_i]"},
+            yaxis={"title": "cost  −log A<sub>i</sub>[y<sub>i</sub>]"},
         ),
     )
 
