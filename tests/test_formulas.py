@@ -20,6 +20,7 @@ from softmax_core.formulas import (
     naive_softmax,
     one_hot,
     softmax,
+    trajectory_logits,
 )
 
 LAMS = [0.0, 0.01, 0.5, 3.0]
@@ -38,6 +39,20 @@ def random_problem(seed: int, m: int = 9, n: int = 4, k: int = 3):
 def objective(X, Y, W, b, lam):
     """The loss the lesson minimizes: mean cross-entropy plus lam * ||W||^2."""
     return cross_entropy(logits(X, W, b), Y) + l2_penalty(W, lam)
+
+
+def test_trajectory_logits_equal_one_product_per_step():
+    X, _, _, W, b = random_problem(3, m=7)
+    generator = torch.Generator().manual_seed(4)
+    Ws = W + torch.randn(5, *W.shape, generator=generator, dtype=W.dtype)
+    bs = b + torch.randn(5, *b.shape, generator=generator, dtype=b.dtype)
+
+    Z = trajectory_logits(X, Ws, bs)
+
+    assert Z.shape == (5, 7, 3)
+    for t in range(5):
+        torch.testing.assert_close(Z[t], X @ Ws[t] + bs[t])
+    torch.testing.assert_close(Z, logits(X, Ws, bs))
 
 
 # Softmax and its logarithm -------------------------------------------------------
