@@ -153,14 +153,23 @@ with chart:
         st.caption("The loss spans several powers of ten, so its axis is logarithmic.")
 
 st.subheader("The three training loops")
-st.markdown("Each loop as it runs in this app, beside its own curve.")
+st.markdown(
+    "Each loop as it runs in this app, beside the loss it reached; the chart at "
+    "the top draws all three curves."
+)
 loops = (training.train_manual, training.train_autograd, training.train_nn)
-for tab, loop, (name, run) in zip(
-    st.tabs(list(runs)), loops, runs.items(), strict=True
-):
-    # Lecture mode's larger code needs the full width; the curve goes below.
-    code, curve = [tab.container()] * 2 if s.lecture else tab.columns([5, 2])
+for tab, loop, run in zip(st.tabs(list(runs)), loops, runs.values(), strict=True):
+    # Lecture mode's larger code needs the full width; the numbers go below.
+    code, numbers = [tab.container()] * 2 if s.lecture else tab.columns([5, 2])
     with code:
         ui.show_source(loop)
-    with curve:
-        ui.show_figure(curves.loss_curves({name: run}), key=f"three_curve_{name}")
+    # A number, not a chart: a chart in a hidden tab is redrawn on every rerun.
+    # The last iteration with a finite loss, numbered as the article prints it.
+    last = run.iterations if run.diverged_at is None else run.diverged_at - 1
+    if last:
+        numbers.metric(f"J at iteration {last}", f"{run.losses[last - 1]:.6g}")
+    if run.diverged_at is not None:
+        numbers.caption(
+            f"Training broke at iteration {run.diverged_at}: from there J is not "
+            "a finite number."
+        )

@@ -13,6 +13,12 @@ from collections import OrderedDict
 
 import streamlit as st
 
+# The first torch.optim optimizer imports torch._dynamo: about 1 s and 800 modules.
+# Importing it with the app's other imports moves that second from the first
+# visit to a page with an nn run to the server's first page, and ui.py's
+# gc.freeze() then covers those modules too.
+import torch._dynamo  # noqa: F401
+
 from lesson.settings import Settings
 from softmax_core import Dataset, Problem, Run, load_builtin, prepare, train
 from softmax_core.sweep import Sweep, sweep

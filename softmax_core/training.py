@@ -7,8 +7,10 @@ lets autograd find them, `train_nn` uses torch.nn and torch.optim. All of them
 call the formulas in `softmax_core.formulas`; none re-derives one.
 """
 
+import gc
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -407,13 +409,34 @@ def train(
     history = History(
         problem.W0, problem.b0, report if on_progress else None, progress_every
     )
-    if implementation == "manual":
-        train_manual(problem, learning_rate, lam, iterations, history)
-    elif implementation == "autograd":
-        train_autograd(problem, learning_rate, lam, iterations, history)
-    else:
-        train_nn(problem, learning_rate, lam, iterations, history, article_nn)
+    with _collector_paused():
+        if implementation == "manual":
+            train_manual(problem, learning_rate, lam, iterations, history)
+        elif implementation == "autograd":
+            train_autograd(problem, learning_rate, lam, iterations, history)
+        else:
+            train_nn(problem, learning_rate, lam, iterations, history, article_nn)
     return _summarize(problem, implementation, lam, history)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a loop trains.
+
+    Every step adds tensors to the history, and the collector, triggered by
+    all those new objects, walks the growing history again and again: about
+    3% of a 5000-step nn run. The loops make no reference cycles (their
+    tensors are freed as soon as nothing refers to them), so nothing piles up
+    meanwhile. Another thread may pause it too; whoever paused it first turns
+    it back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def train_more(

@@ -4,6 +4,8 @@ Runs are cached for the whole process (lesson.runs), so after the first test
 most of these only pay for drawing the page.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -78,6 +80,10 @@ def test_three_draws_one_curve_per_implementation_and_says_they_agree(open_page)
     sources = "\n".join(code.value for code in at.code)
     for loop in ("def train_manual", "def train_autograd", "def train_nn"):
         assert loop in sources
+    # Beside each loop, the loss it reached: the article's 0.37205, three times.
+    finals = [m.value for m in at.metric if m.label == "J at iteration 250"]
+    assert len(finals) == 3
+    assert [round(float(value), 5) for value in finals] == [0.37205] * 3
 
 
 def test_three_says_why_the_articles_nn_settings_part_the_curves(open_page):
@@ -140,6 +146,12 @@ def test_three_diverging_run_says_so_and_skips_what_is_not_finite(open_page):
     curves = [t for t in loss_chart["data"] if t["mode"] == "lines"]
     assert all(len(values(t["x"])) < 250 for t in curves)
     assert loss_chart["layout"]["yaxis"]["type"] == "log"
+
+    # Beside each loop, its last finite loss, and where it broke.
+    finals = [m for m in at.metric if m.label.startswith("J at iteration")]
+    assert len(finals) == 3
+    assert all(math.isfinite(float(m.value)) for m in finals)
+    assert texts(at).count("from there J is not a finite number") == 3
 
     at.slider(key="three_iteration").set_value(100).run()
 
