@@ -5,6 +5,7 @@ through `long_run` and shared by every test that reads them.
 """
 
 import functools
+import gc
 import math
 from pathlib import Path
 
@@ -422,3 +423,48 @@ def test_training_more_counts_a_divergence_from_the_first_start():
     joined = training.train_more(problem, start, 10.0, 0.5, 40)
 
     assert joined.diverged_at == train(problem, "manual", 10.0, 0.5, 50).diverged_at
+
+
+# The cycle collector ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("implementation", training.IMPLEMENTATIONS)
+def test_training_pauses_the_cycle_collector_and_turns_it_back_on(implementation):
+    problem = training.prepare(load_builtin("iris"))
+    seen = []
+
+    training.train(
+        problem,
+        implementation,
+        0.1,
+        0.01,
+        20,
+        on_progress=lambda run: seen.append(gc.isenabled()),
+        progress_every=10,
+    )
+
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_a_failing_step_still_turns_the_cycle_collector_back_on():
+    problem = training.prepare(load_builtin("iris"))
+
+    def fail(run):
+        raise RuntimeError("a page's callback failed")
+
+    with pytest.raises(RuntimeError, match="callback failed"):
+        training.train(
+            problem, "manual", 0.1, 0.01, 20, on_progress=fail, progress_every=10
+        )
+    assert gc.isenabled()
+
+
+def test_a_collector_paused_by_the_caller_stays_paused():
+    problem = training.prepare(load_builtin("iris"))
+    gc.disable()
+    try:
+        training.train(problem, "manual", 0.1, 0.01, 5)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
