@@ -127,8 +127,9 @@ else:
 # Training from the start while the audience watches.
 st.subheader("Train live")
 st.markdown(
-    f"Trains {T} iterations from the same start and draws the loss as it goes, "
-    "through the callback that `train` calls every few iterations."
+    f"Trains {T} iteration{'s' if T != 1 else ''} from the same start and draws "
+    "the loss as it goes, through the callback that `train` calls every few "
+    "iterations."
 )
 if st.button("Train live", key="descent_live"):
     frame = st.empty()
@@ -137,6 +138,12 @@ if st.button("Train live", key="descent_live"):
     def draw(so_far) -> None:
         with frame.container():
             st.caption(f"Iteration {so_far.iterations} of {T}")
+            if so_far.diverged_at is not None:
+                st.warning(
+                    f"Training broke at iteration {so_far.diverged_at}: the curve "
+                    "stops at the last finite loss. The message at the top of "
+                    "the page says why and what to change."
+                )
             ui.show_figure(
                 live_loss(so_far, T), key=f"descent_live_{so_far.iterations}"
             )

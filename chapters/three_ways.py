@@ -41,6 +41,7 @@ for column, (name, run) in zip(st.columns(len(runs)), runs.items(), strict=True)
 # Why the article's nn settings part the curves.
 gap = compare.largest_gap(runs)
 parted = s.article_nn and s.lam > 0
+broke = any(run.diverged_at for run in runs.values())
 if gap is None:
     st.info("No iteration has a finite loss in two runs, so there is no gap to show.")
 elif parted:
@@ -48,6 +49,14 @@ elif parted:
         f"The curves part: nn ends at J = {runs['nn'].losses[-1]:.4g}, the "
         f"others at {runs['manual'].losses[-1]:.4g} (largest gap {gap.value:.3g}, "
         f"at iteration {gap.iteration}). The article's nn settings are on."
+    )
+elif broke and gap.relative < 1e-4:
+    st.info(
+        f"All three broke the same way: up to their last finite losses the "
+        f"largest gap between any two is {gap.value:.2g} ({gap.pair[0]} and "
+        f"{gap.pair[1]}, iteration {gap.iteration}), {gap.relative:.1g} of the "
+        "loss there. The loss itself grew without bound, so the agreement says "
+        "nothing about a good fit; the message at the top says what to change."
     )
 elif gap.relative < 1e-4:
     st.success(
@@ -64,7 +73,7 @@ else:
         f"steps of α = {s.learning_rate:g} the loss bounces, and each bounce "
         "enlarges the float32 rounding differences between the three."
     )
-if any(run.diverged_at for run in runs.values()):
+if broke:
     st.caption(
         "Curves stop at their last finite loss; iterations where a loss is not a "
         "finite number are left out of the gap. A run that broke is judged at "

@@ -6,6 +6,7 @@ drawn by app.py on every rerun, before the page, so its values hold when a perso
 moves between pages.
 """
 
+import math
 from dataclasses import dataclass
 
 import streamlit as st
@@ -57,10 +58,53 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+# What each control takes, for a link whose value it cannot.
+ALLOWED = {
+    "learning_rate": "one of 0.0001, 0.0002, 0.0005, 0.001, ... up to 10",
+    "lam": "0 or one of 0.0001, 0.0002, 0.0005, 0.001, ... up to 1",
+    "iterations": f"a whole number from 1 to {MAX_ITERATIONS}",
+    "seed": "a whole number from -2147483648 to 2147483647",
+    "train_fraction": "one of 0.5, 0.55, ... up to 0.95",
+    "standardize": "true or false",
+    "article_nn": "true or false",
+    "lecture": "true or false",
+}
+
+
+def _link_values() -> dict[str, str]:
+    """The values the page's URL gives the sidebar's controls, as typed."""
+    return {key: st.query_params[key] for key in DEFAULTS if key in st.query_params}
+
+
+def _means(typed: str, value) -> bool:
+    """Whether a URL's text stands for the value a control ended up with."""
+    try:
+        if isinstance(value, bool):
+            return typed.strip().lower() == str(value).lower()
+        if isinstance(value, int):
+            return int(typed) == value
+        return math.isclose(float(typed), value)
+    except ValueError:
+        return False
+
+
+def _ignored_link_values(typed: dict[str, str], settings: Settings) -> list[str]:
+    """A list item for each URL value the controls could not take."""
+    return [
+        f"- {key}={text!r}: it takes {ALLOWED[key]}; it shows {getattr(settings, key)}"
+        for key, text in typed.items()
+        if not _means(text, getattr(settings, key))
+    ]
+
+
 def draw_sidebar() -> Settings:
     """Draw the training controls in the sidebar and return their values."""
+    # Streamlit drops a URL value a control cannot take; say so rather than
+    # leave a lecturer's hand-typed link showing other settings without a word.
+    typed = _link_values()
     with st.sidebar:
         st.header("Training")
+        notice = st.empty()
         learning_rate = st.select_slider(
             "Learning rate α",
             options=LEARNING_RATES,
@@ -135,7 +179,7 @@ def draw_sidebar() -> Settings:
             bind="query-params",
             help="Larger text, thicker lines and bigger markers for a projector.",
         )
-    return Settings(
+    settings = Settings(
         learning_rate=float(learning_rate),
         lam=float(lam),
         iterations=int(iterations),
@@ -145,3 +189,10 @@ def draw_sidebar() -> Settings:
         article_nn=bool(article_nn),
         lecture=bool(lecture),
     )
+    ignored = _ignored_link_values(typed, settings)
+    if ignored:
+        notice.warning(
+            "These values in the link are not ones the controls take, so they "
+            "were left out:\n" + "\n".join(ignored)
+        )
+    return settings

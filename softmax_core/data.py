@@ -800,7 +800,8 @@ def _shape_warnings(X: torch.Tensor) -> list[str]:
         return []
     return [
         f"There are {n} feature columns but only {m} rows, so the data cannot pin "
-        "down the weights W; expect overfitting, and try an L2 strength λ above 0."
+        "down the weights W; expect overfitting, and try a larger L2 strength λ "
+        "(0.1 or more)."
     ]
 
 

@@ -112,10 +112,16 @@ def _train_size(train_fraction: float, m: int) -> int:
         )
     n_train = round(train_fraction * m)
     if not 1 <= n_train <= m - 1:
+        low, high = f"{1 / m:.3g}", f"{(m - 1) / m:.3g}"
+        choice = (
+            f"set it to {low}"
+            if low == high
+            else f"choose a fraction from {low} to {high}"
+        )
         raise ValueError(
             f"train_fraction {train_fraction} of {m} rows leaves "
-            f"{n_train} to train and {m - n_train} to test; choose a fraction "
-            f"from {1 / m:.3g} to {(m - 1) / m:.3g}, or use more rows."
+            f"{n_train} to train and {m - n_train} to test; {choice}, or use "
+            "more rows."
         )
     return n_train
 

@@ -3,6 +3,9 @@
 import re
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP_TIMEOUT
 from tests.pagetools import visit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,3 +31,42 @@ def test_every_page_is_listed_and_exists():
     assert len(PAGES) == 12
     for page in PAGES:
         assert (ROOT / page).is_file(), page
+
+
+def open_link(**query) -> AppTest:
+    """The app opened from a link whose URL carries these values."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_a_link_sets_the_sidebar_without_a_notice():
+    at = open_link(learning_rate="0.5", lam="0", iterations="400", standardize="true")
+
+    settings = at.session_state["context"].settings
+    assert (settings.learning_rate, settings.lam) == (0.5, 0.0)
+    assert (settings.iterations, settings.standardize) == (400, True)
+    assert not at.sidebar.warning
+
+
+def test_a_link_with_values_the_controls_cannot_take_says_which():
+    at = open_link(
+        learning_rate="abc", lam="0.01", iterations="99999", standardize="maybe"
+    )
+
+    assert not at.exception
+    settings = at.session_state["context"].settings
+    assert (settings.learning_rate, settings.iterations) == (0.1, 250)
+    [notice] = [w.value for w in at.sidebar.warning]
+    assert "are not ones the controls take, so they were left out" in notice
+    assert "- learning_rate='abc': it takes one of 0.0001," in notice
+    assert "; it shows 0.1\n" in notice
+    assert "- iterations='99999': it takes a whole number from 1 to 5000" in notice
+    assert "- standardize='maybe': it takes true or false; it shows False" in notice
+    # lam=0.01 is a value the control takes: nothing said of it.
+    assert "lam=" not in notice
+
+    # Once the sidebar is moved, the URL holds what the controls show: no notice.
+    at.slider(key="iterations").set_value(300).run()
+    assert not at.sidebar.warning

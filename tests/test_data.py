@@ -742,7 +742,8 @@ def test_more_features_than_rows_is_warned_about(tmp_path):
     assert not any("feature columns" in warning for warning in square.warnings)
     assert wide.warnings[0] == (
         "There are 3 feature columns but only 2 rows, so the data cannot pin down "
-        "the weights W; expect overfitting, and try an L2 strength λ above 0."
+        "the weights W; expect overfitting, and try a larger L2 strength λ "
+        "(0.1 or more)."
     )
 
 

@@ -1,5 +1,7 @@
 """The softmax, loss and gradient-descent pages, run through AppTest."""
 
+import re
+
 import pytest
 
 from tests.pagetools import SETTINGS, chart, values, visit
@@ -178,6 +180,17 @@ def test_descent_train_live_draws_the_whole_curve(open_page):
     assert any(c.value == "Iteration 260 of 260" for c in at.caption)
     curve = chart(at, "descent_live_260")["data"][0]
     assert values(curve["x"])[-1] == 260
+    assert not [w for w in at.warning if "Training broke" in w.value]
+
+
+def test_descent_train_live_says_where_a_diverging_run_broke(open_page):
+    at = open_page("chapters/descent.py", learning_rate=10.0, lam=0.5, iterations=300)
+    at.button(key="descent_live").click().run()
+
+    assert not at.exception
+    assert any(c.value == "Iteration 300 of 300" for c in at.caption)
+    [live] = [w.value for w in at.warning if "the curve stops" in w.value]
+    assert re.match(r"Training broke at iteration \d+: the curve stops", live)
 
 
 def test_descent_play_stops_at_the_last_iteration_and_restarts_from_the_first(

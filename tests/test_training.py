@@ -4,6 +4,7 @@ The long runs (5000 iterations, about 0.3-2 s each) are trained once per module
 through `long_run` and shared by every test that reads them.
 """
 
+import dataclasses
 import functools
 import gc
 import math
@@ -305,6 +306,15 @@ def test_prepare_refuses_a_train_fraction_outside_0_1(fraction):
 def test_prepare_refuses_a_fraction_that_leaves_a_part_empty():
     with pytest.raises(ValueError, match=r"leaves 150 to train and 0 to test; choose"):
         prepare(iris(), train_fraction=0.999)
+
+
+def test_two_rows_allow_one_fraction_and_the_message_names_it():
+    data = iris()
+    two = dataclasses.replace(data, X=data.X[[0, 50]], y=data.y[[0, 50]], rows=(0, 50))
+
+    assert len(prepare(two, train_fraction=0.5).train_rows) == 1
+    with pytest.raises(ValueError, match=r"0 to test; set it to 0\.5, or use more"):
+        prepare(two, train_fraction=0.8)
 
 
 POSITIVE = "learning_rate must be a positive number, got"

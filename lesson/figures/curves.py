@@ -8,6 +8,7 @@ from lesson.figures.style import (
     IMPLEMENTATION_DASHES,
     MAX_POINTS,
     layout,
+    log_axis,
 )
 from softmax_core import Run
 
@@ -63,10 +64,9 @@ def loss_curves(
                     "%{y:.6f}<extra></extra>",
                 )
             )
-    y_axis = {"title": "loss  J(W, b)", "type": "log" if log_y else "linear"}
+    y_axis = {"title": "loss  J(W, b)", "type": "linear"}
     if log_y:
-        # Label powers of ten only: Plotly's minor labels (5, 2) read as values.
-        y_axis.update(dtick=1, exponentformat="power")
+        y_axis.update(log_axis([run.losses for run in runs.values()]))
     return go.Figure(
         data=traces, layout=layout(xaxis={"title": "iteration"}, yaxis=y_axis)
     )

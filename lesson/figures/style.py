@@ -1,6 +1,9 @@
 """Colours and sizes shared by every figure, so a class or an implementation
 has one colour on every page."""
 
+import math
+
+import numpy as np
 import plotly.graph_objects as go
 
 IMPLEMENTATION_COLORS = {
@@ -20,6 +23,8 @@ CLASS_COLORS = (
 )  # fmt: skip
 
 MAX_POINTS = 500
+# A log axis labels at most about this many powers of ten.
+MAX_LOG_LABELS = 8
 
 
 def class_color(j: int) -> str:
@@ -46,6 +51,23 @@ def layout(title: str | None = None, height: int = 380, **more) -> dict:
         "hovermode": "closest",
     }
     return merged(shared, more)
+
+
+def log_axis(values: list[np.ndarray]) -> dict:
+    """Plotly settings for a log axis over these values: powers of ten only.
+
+    Plotly's minor labels (2, 5) read as values, so only powers of ten are
+    labelled; over a diverging run's 40 decades every one would overlap the
+    next, so then only every second, fifth, ... power is.
+    """
+    positive = [v[np.isfinite(v) & (v > 0)] for v in values]
+    positive = np.concatenate(positive) if positive else np.array([])
+    decades = np.log10(positive.max() / positive.min()) if len(positive) else 0.0
+    return {
+        "type": "log",
+        "dtick": max(1, math.ceil(decades / MAX_LOG_LABELS)),
+        "exponentformat": "power",
+    }
 
 
 def merged(base: dict, more: dict) -> dict:

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from lesson.figures.style import MAX_POINTS, layout
+from lesson.figures.style import MAX_POINTS, layout, log_axis
 from softmax_core.sweep import Sweep
 
 # What a sweep can vary, and how its legend names a value.
@@ -63,10 +63,9 @@ def sweep_curves(
         if diverged_at and len(finite):
             traces.append(_diverged_marker(label, len(finite), finite[-1], colors[g]))
 
-    loss_axis = {"title": "loss  J(W, b)", "type": "log" if log_y else "linear"}
+    loss_axis = {"title": "loss  J(W, b)", "type": "linear"}
     if log_y:
-        # Label powers of ten only: Plotly's minor labels (5, 2) read as values.
-        loss_axis.update(dtick=1, exponentformat="power")
+        loss_axis.update(log_axis(list(result.losses)))
     return go.Figure(
         data=traces,
         layout=layout(
