@@ -80,7 +80,7 @@ st.markdown(
     "lowers their sum, so it gives up a little fit wherever that buys a larger "
     "drop in λ‖W‖². Move λ in the sidebar and watch the balance shift."
 )
-finite = run if run.diverged_at is None else run.first(max(run.diverged_at - 1, 1))
+finite = run if run.diverged_at is None else run.first(max(run.finite_iterations, 1))
 ui.show_figure(loss_parts(finite), key="loss_parts")
 
 # The same balance for a few values of λ, each trained as long as the sidebar says.

@@ -174,7 +174,7 @@ for tab, loop, run in zip(st.tabs(list(runs)), loops, runs.values(), strict=True
         ui.show_source(loop)
     # A number, not a chart: a chart in a hidden tab is redrawn on every rerun.
     # The last iteration with a finite loss, numbered as the article prints it.
-    last = run.iterations if run.diverged_at is None else run.diverged_at - 1
+    last = run.finite_iterations
     if last:
         numbers.metric(f"J at iteration {last}", f"{run.losses[last - 1]:.6g}")
     if run.diverged_at is not None:

@@ -27,6 +27,7 @@ LAMS = (0.0,) + tuple(
 )
 TRAIN_FRACTIONS = tuple(round(0.05 * i, 2) for i in range(10, 20))
 MAX_ITERATIONS = 5000
+SEED_RANGE = (-(2**31), 2**31 - 1)
 
 DEFAULTS = {
     "learning_rate": 0.1,
@@ -58,16 +59,20 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def _steps(options: tuple[float, ...]) -> str:
+    """A select slider's options in a few words: 'one of 0.1, 0.2, ... up to 10'."""
+    shown = ", ".join(_number(value) for value in options[:3])
+    return f"one of {shown}, ... up to {_number(options[-1])}"
+
+
 # What each control takes, for a link whose value it cannot.
 ALLOWED = {
-    "learning_rate": "one of 0.0001, 0.0002, 0.0005, 0.001, ... up to 10",
-    "lam": "0 or one of 0.0001, 0.0002, 0.0005, 0.001, ... up to 1",
+    "learning_rate": _steps(LEARNING_RATES),
+    "lam": _steps(LAMS),
     "iterations": f"a whole number from 1 to {MAX_ITERATIONS}",
-    "seed": "a whole number from -2147483648 to 2147483647",
-    "train_fraction": "one of 0.5, 0.55, ... up to 0.95",
-    "standardize": "true or false",
-    "article_nn": "true or false",
-    "lecture": "true or false",
+    "seed": f"a whole number from {SEED_RANGE[0]} to {SEED_RANGE[1]}",
+    "train_fraction": _steps(TRAIN_FRACTIONS),
+    **{key: "true or false" for key in ("standardize", "article_nn", "lecture")},
 }
 
 
@@ -136,8 +141,8 @@ def draw_sidebar() -> Settings:
         with st.expander("Data split and start", expanded=False):
             seed = st.number_input(
                 "Seed",
-                min_value=-(2**31),
-                max_value=2**31 - 1,
+                min_value=SEED_RANGE[0],
+                max_value=SEED_RANGE[1],
                 value=DEFAULTS["seed"],
                 step=1,
                 key="seed",

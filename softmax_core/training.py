@@ -170,6 +170,16 @@ class Run:
         return len(self.losses)
 
     @property
+    def finite_iterations(self) -> int:
+        """How many iterations, from the first, have a finite loss.
+
+        All T of a run that never diverged; d - 1 of one that diverged at d.
+        """
+        if self.diverged_at is None:
+            return self.iterations
+        return self.diverged_at - 1
+
+    @property
     def last_finite(self) -> int:
         """The index t of the last weights[t], biases[t] worth showing.
 

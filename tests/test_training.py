@@ -269,6 +269,7 @@ def test_learning_rate_times_lam_above_one_diverges(implementation):
     assert norms[t - 1] > 1e15 * norms[0]
     assert run.first(t - 1).diverged_at is None
     assert run.first(t).diverged_at == t
+    assert run.finite_iterations == t - 1
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
@@ -277,6 +278,7 @@ def test_a_normal_run_does_not_diverge(implementation):
 
     assert run.diverged_at is None
     assert np.isfinite(run.losses).all()
+    assert run.finite_iterations == run.iterations
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)

@@ -34,7 +34,7 @@ def loss_curves(
     """
     traces = []
     for name, run in runs.items():
-        finite = run.losses[: run.diverged_at - 1] if run.diverged_at else run.losses
+        finite = run.losses[: run.finite_iterations]
         keep = thin(len(finite))
         traces.append(
             go.Scatter(
