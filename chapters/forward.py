@@ -113,7 +113,8 @@ st.subheader("Where each trained logit comes from")
 st.markdown(
     "Each logit Z_ij is a sum of n + 1 terms: X_if W_fj for every feature f, and "
     "the bias b_j. Terms above zero push the class up, terms below push it down; "
-    "the diamond marks their sum. Hover over a piece to see its feature."
+    "the black triangle beside each bar points at their sum. Hover over a piece "
+    "to see its feature."
 )
 ui.show_figure(
     logit_parts(

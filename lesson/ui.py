@@ -79,6 +79,9 @@ LECTURE_CSS = """
   [data-testid="stMetricValue"] { font-size: 3rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
   section[data-testid="stSidebar"] .stElementContainer { margin-bottom: -0.6rem; }
+  section[data-testid="stSidebar"] p { font-size: 1.15rem; }
+  [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
+  [data-testid="stSliderTickBarMax"] { font-size: 1.1rem; }
 </style>
 """
 

@@ -111,9 +111,13 @@ def data_selectbox() -> str:
     wanted = st.query_params.get(DATA_KEY)
     if DATA_KEY not in st.session_state and wanted in CHOICES:
         st.session_state[DATA_KEY] = wanted
+    # The box shows the name alone, which fits the sidebar; the caption below
+    # says what is in it: "150 flowers, 4 features, 3 classes".
     choice = st.selectbox(
-        "Data", options=list(CHOICES), format_func=CHOICES.get, key=DATA_KEY
+        "Data", options=list(CHOICES), format_func=_name_of, key=DATA_KEY
     )
+    if choice in BUILTIN_DATASETS:
+        st.caption(BUILTIN_DATASETS[choice].split(" (")[1].rstrip(")"))
 
     # Like the bound widgets, the URL leaves out the default.
     if choice == FIRST_CHOICE:
@@ -123,9 +127,13 @@ def data_selectbox() -> str:
     return choice
 
 
+def _name_of(choice: str) -> str:
+    """A choice's name without its counts: Wine, not Wine (178 wines, ...)."""
+    return CHOICES[choice].split(" (")[0]
+
+
 def builtin(name: str) -> Loaded:
-    title = BUILTIN_DATASETS[name].split(" (")[0]
-    return Loaded(name, title, runs.builtin_dataset(name))
+    return Loaded(name, _name_of(name), runs.builtin_dataset(name))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -189,8 +189,8 @@ def read_table(
     # Drop blank lines (their numbers stay counted in the index), then find numbers.
     frame = frame.rename(columns=str.strip)
     blank = _blank_rows(frame)
-    frame, comma_columns = _read_numbers(frame[~blank], decimal_comma=separator != ",")
-    notices += _reading_notices(separator, int(blank.sum()), comma_columns)
+    frame, spelled = _read_numbers(frame[~blank], decimal_comma=separator != ",")
+    notices += _reading_notices(separator, int(blank.sum()), spelled)
     frame, notices = _drop_empty_unnamed(frame, notices)
     return frame, notices
 
@@ -348,39 +348,52 @@ def _extra_fields(line: int, fields: int, width: int) -> DataError:
 
 def _read_numbers(
     frame: pd.DataFrame, decimal_comma: bool
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """Mark missing cells as NaN and turn columns of numbers into numeric columns.
 
-    Returns the table and the names of the columns read with decimal commas.
+    Returns the table and, for each spelling other than the plain one ("comma",
+    "grouped"), the names of the columns that were read with it.
     """
-    columns, comma_columns = {}, []
+    columns = {}
+    spelled: dict[str, list[str]] = {"comma": [], "grouped": []}
     for name, text in frame.items():
-        columns[name], used_comma = _read_column(text, decimal_comma)
-        if used_comma:
-            comma_columns.append(name)
-    return pd.DataFrame(columns, index=frame.index), comma_columns
+        columns[name], spelling = _read_column(text, decimal_comma)
+        if spelling != "plain":
+            spelled[spelling].append(name)
+    return pd.DataFrame(columns, index=frame.index), spelled
 
 
-def _read_column(text: pd.Series, decimal_comma: bool) -> tuple[pd.Series, bool]:
+# 1.234.567,8: dots between groups of three digits, then a decimal comma.
+GROUPED_NUMBER = r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?|[+-]?\d*(,\d*)?"
+
+
+def _read_column(text: pd.Series, decimal_comma: bool) -> tuple[pd.Series, str]:
     """One column as numbers if every value reads as one, else as text.
 
-    Returns the column and whether it was read with decimal commas (5,1 as 5.1).
+    Returns the column and how its numbers were spelled: "plain" (5.1),
+    "comma" (5,1 for 5.1) or "grouped" (1.234,5 for 1234.5).
     """
     stripped = text.str.strip()
     missing = stripped.str.casefold().isin(MISSING_MARKERS)
     values = stripped[~missing]
 
-    # Try the values as they are, then with decimal commas where that is allowed.
-    spellings = [values, values.str.replace(",", ".")] if decimal_comma else [values]
-    for used_comma, spelling in enumerate(spellings):
-        numbers = pd.to_numeric(spelling, errors="coerce")
+    # Try the values as they are, then, where the separator allows a decimal
+    # comma, with commas as decimal points, then with dots grouping thousands.
+    spellings = {"plain": values}
+    if decimal_comma:
+        spellings["comma"] = values.str.replace(",", ".")
+        if values.str.fullmatch(GROUPED_NUMBER).all():
+            ungrouped = values.str.replace(".", "", regex=False)
+            spellings["grouped"] = ungrouped.str.replace(",", ".", regex=False)
+    for spelling, written in spellings.items():
+        numbers = pd.to_numeric(written, errors="coerce")
         if numbers.notna().all():
-            return numbers.reindex(text.index), bool(used_comma)
-    return text.mask(missing), False
+            return numbers.reindex(text.index), spelling
+    return text.mask(missing), "plain"
 
 
 def _reading_notices(
-    separator: str, blank_lines: int, comma_columns: Sequence[str]
+    separator: str, blank_lines: int, spelled: dict[str, list[str]]
 ) -> tuple[str, ...]:
     """Notices about the separator, blank lines and decimal commas, when unusual."""
     notices = []
@@ -389,10 +402,15 @@ def _reading_notices(
         notices.append(f"Read the columns as separated by {name}.")
     if blank_lines:
         notices.append(f"Skipped {_count(blank_lines, 'blank line')}.")
-    if comma_columns:
+    if spelled["comma"]:
         notices.append(
             f"Read decimal commas as decimal points (5,1 as 5.1) in "
-            f"{_columns(comma_columns)}."
+            f"{_columns(spelled['comma'])}."
+        )
+    if spelled["grouped"]:
+        notices.append(
+            "Read dots as thousands separators and commas as decimal points "
+            f"(1.234,5 as 1234.5) in {_columns(spelled['grouped'])}."
         )
     return tuple(notices)
 

@@ -207,6 +207,25 @@ def test_decimal_commas_are_read_as_numbers_with_a_notice(tmp_path):
     )
 
 
+def test_dots_grouping_thousands_before_a_decimal_comma_are_read(tmp_path):
+    text = "a;b;Species\n1.234,5;3;x\n12,5;1,5;y\n-1.000.000;0,5;x\n"
+    data = load_text(tmp_path, text)
+
+    assert data.X.tolist() == [[1234.5, 3.0], [12.5, 1.5], [-1e6, 0.5]]
+    assert data.notices == (
+        "Read the columns as separated by semicolons.",
+        "Read decimal commas as decimal points (5,1 as 5.1) in column 'b'.",
+        "Read dots as thousands separators and commas as decimal points "
+        "(1.234,5 as 1234.5) in column 'a'.",
+    )
+
+
+def test_dots_that_do_not_group_thousands_leave_the_column_as_text(tmp_path):
+    # 1.23,4 is no number in any spelling: the column stays text, with advice.
+    with pytest.raises(DataError, match="'a'"):
+        load_text(tmp_path, "a;b;Species\n1.23,4;3;x\n5,5;1;y\n")
+
+
 def test_quoted_fields_keep_their_separators(tmp_path):
     text = '"a","b","Species"\n"1","2","Iris, setosa"\n"3","4","Iris; virginica"\n'
     data = load_text(tmp_path, text)

@@ -159,6 +159,8 @@ def test_probability_simplex_places_each_row_by_its_three_probabilities():
     assert sum(len(trace.a) for trace in fig.data) == 3  # the NaN row is left out
     assert fig.data[4].marker.color == class_color(2)
     assert fig.layout.ternary.aaxis.title.text == "A[setosa]"
+    # Six entries stand one a line beside the triangle rather than wrap below it.
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x >= 1
     assert fig.layout.ternary.caxis.title.text == "A[virginica]"
 
 

@@ -114,6 +114,12 @@ def test_logit_parts_stack_to_the_logits():
     np.testing.assert_allclose(sum(np.array(t.y) for t in bars), x @ W + b)
     total = next(t for t in fig.data if t.type == "scatter")
     np.testing.assert_allclose(total.y, x @ W + b)
+    # The sum stands beside its bar, clear of the pieces and their labels.
+    for bar in bars:
+        assert list(bar.x) == [0, 1, 2] and bar.width == 0.5
+    assert all(x > j + 0.25 for j, x in enumerate(total.x))
+    assert list(total.customdata) == list(IRIS_CLASSES)
+    assert list(fig.layout.xaxis.ticktext) == list(IRIS_CLASSES)
     assert fig.layout.xaxis.title.text == "class j"
     assert "Z<sub>j</sub>" in fig.layout.yaxis.title.text
 

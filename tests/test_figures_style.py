@@ -2,9 +2,15 @@
 
 import numpy as np
 
-from lesson.figures.curves import loss_curves
+from lesson.figures.curves import accuracy_curves, loss_curves, loss_parts
 from lesson.figures.matrices import matrix_heatmap
-from lesson.figures.style import MAX_LOG_LABELS, for_projector, log_axis
+from lesson.figures.regions import probability_simplex
+from lesson.figures.style import (
+    MAX_LOG_LABELS,
+    for_projector,
+    iteration_axis,
+    log_axis,
+)
 from softmax_core import load_builtin, prepare, train
 
 
@@ -19,6 +25,20 @@ def test_for_projector_enlarges_text_lines_and_markers():
     assert fig.layout.xaxis.tickfont.size == 18
     assert fig.data[0].line.width > line
     assert fig.data[1].marker.size > marker
+
+
+def test_for_projector_enlarges_the_triangles_axes_and_adds_none_elsewhere():
+    A = np.array([[0.2, 0.3, 0.5], [0.6, 0.2, 0.2]])
+    triangle = for_projector(
+        probability_simplex(A, np.array([0, 1]), np.array([False, True]), "abc")
+    )
+    for axis in (triangle.layout.ternary.aaxis, triangle.layout.ternary.caxis):
+        assert axis.tickfont.size == 16
+        assert axis.title.font.size == 20
+
+    run = train(prepare(load_builtin("iris")), "manual", 0.1, 0.01, 5)
+    curves = for_projector(loss_curves({"manual": run}))
+    assert "ternary" not in curves.layout.to_plotly_json()
 
 
 def test_for_projector_fixes_the_size_of_heatmap_values():
@@ -45,3 +65,16 @@ def test_log_axis_thins_its_labels_over_a_diverging_runs_decades():
 
 def test_log_axis_without_a_positive_value_still_gives_an_axis():
     assert log_axis([np.array([np.nan, np.inf])])["dtick"] == 1
+
+
+def test_a_short_run_labels_whole_iterations_only():
+    run = train(prepare(load_builtin("iris")), "manual", 0.1, 0.01, 1)
+
+    for figure in (loss_curves({"manual": run}), loss_parts(run), accuracy_curves(run)):
+        assert figure.layout.xaxis.dtick == 1
+        assert figure.layout.xaxis.title.text == "iteration"
+
+
+def test_a_long_run_leaves_the_iteration_labels_to_plotly():
+    assert iteration_axis(10)["dtick"] == 1
+    assert "dtick" not in iteration_axis(11)

@@ -81,6 +81,21 @@ def test_iris_is_the_default_and_says_nothing_about_scales(open_page):
     assert not at.sidebar.warning and not at.main.warning
 
 
+def test_the_data_box_names_the_data_and_its_caption_counts_it(open_page):
+    # The box is as narrow as the sidebar: the name in it, the counts below it.
+    at = open_page()
+    box = at.selectbox(key="data")
+
+    assert list(box.options) == [
+        "Iris", "Wine", "Breast cancer", "Your own CSV file",
+    ]  # fmt: skip
+    assert "150 flowers, 4 features, 3 classes" in sidebar_texts(at)
+
+    box.set_value("wine").run()
+    assert "178 wines, 13 features, 3 classes" in sidebar_texts(at)
+    assert "150 flowers" not in sidebar_texts(at)
+
+
 @pytest.fixture
 def open_link():
     """open_link(data="wine") -> an AppTest that opened the lesson with that query."""

@@ -7,6 +7,7 @@ from lesson.figures.style import (
     IMPLEMENTATION_COLORS,
     IMPLEMENTATION_DASHES,
     MAX_POINTS,
+    iteration_axis,
     layout,
     log_axis,
 )
@@ -67,8 +68,9 @@ def loss_curves(
     y_axis = {"title": "loss  J(W, b)", "type": "linear"}
     if log_y:
         y_axis.update(log_axis([run.losses for run in runs.values()]))
+    last = max(run.iterations for run in runs.values())
     return go.Figure(
-        data=traces, layout=layout(xaxis={"title": "iteration"}, yaxis=y_axis)
+        data=traces, layout=layout(xaxis=iteration_axis(last), yaxis=y_axis)
     )
 
 
@@ -94,7 +96,9 @@ def loss_parts(run: Run) -> go.Figure:
     ]
     return go.Figure(
         data=traces,
-        layout=layout(xaxis={"title": "iteration"}, yaxis={"title": "loss  J(W, b)"}),
+        layout=layout(
+            xaxis=iteration_axis(run.iterations), yaxis={"title": "loss  J(W, b)"}
+        ),
     )
 
 
@@ -119,7 +123,7 @@ def accuracy_curves(run: Run) -> go.Figure:
     return go.Figure(
         data=traces,
         layout=layout(
-            xaxis={"title": "iteration"},
+            xaxis=iteration_axis(run.iterations),
             yaxis={"title": "accuracy", "range": [0, 1.02]},
         ),
     )

@@ -249,7 +249,7 @@ def logit_parts(
 
     x (n,) one example's features, W (n, k), b (k,). Each class gets a bar made
     of its n + 1 terms, positive ones stacked up and negative ones down, and a
-    diamond at the sum, the logit Z_j.
+    marker beside it at the sum, the logit Z_j.
     """
     x, W, b = (np.asarray(a, dtype=float) for a in (x, W, b))
     terms = np.vstack([x[:, None] * W, b])  # (n + 1, k)
@@ -257,31 +257,42 @@ def logit_parts(
     classes = list(class_names)
     palette = _term_colors(len(names))
 
+    # Classes sit at x = 0, 1, ..., k - 1 with bars half as wide as a step, so the
+    # sum's marker can stand beside its bar, clear of the pieces' labels.
+    at = np.arange(len(classes))
     traces = []
     for f, name in enumerate(names):
         what = "bias b_j" if f == len(names) - 1 else f"X_if W_fj, f = {name}"
         traces.append(
             go.Bar(
-                x=classes,
+                x=at,
                 y=terms[f],
+                width=0.5,
+                customdata=classes,
                 name=name,
                 # The feature's name, inside its piece when the piece is big enough.
                 text=[name] * len(classes),
                 textposition="inside",
                 insidetextanchor="middle",
                 marker={"color": palette[f], "line": {"color": "white", "width": 1}},
-                hovertemplate=f"{what}<br>class %{{x}}<br>term %{{y:.4g}}"
+                hovertemplate=f"{what}<br>class %{{customdata}}<br>term %{{y:.4g}}"
                 "<extra></extra>",
             )
         )
+    sums = terms.sum(axis=0)
     traces.append(
         go.Scatter(
-            x=classes,
-            y=terms.sum(axis=0),
-            mode="markers",
+            x=at + 0.3,
+            y=sums,
+            customdata=classes,
+            # Its value beside it, where there is room for one.
+            mode="markers+text" if len(classes) <= 6 else "markers",
             name="Z_j, the sum",
-            marker={"symbol": "diamond", "size": 13, "color": "black"},
-            hovertemplate="Z[%{x}] = %{y:.4g}<extra></extra>",
+            # A triangle pointing at the bar, at the height of the sum.
+            marker={"symbol": "triangle-left", "size": 13, "color": "black"},
+            text=[f"Z = {value:.3g}" for value in sums],
+            textposition="middle right",
+            hovertemplate="Z[%{customdata}] = %{y:.4g}<extra></extra>",
         )
     )
     return go.Figure(
@@ -290,7 +301,12 @@ def logit_parts(
             height=420,
             barmode="relative",
             uniformtext={"minsize": 10, "mode": "hide"},
-            xaxis={"title": "class j"},
+            xaxis={
+                "title": "class j",
+                "tickvals": at,
+                "ticktext": classes,
+                "range": [-0.5, len(classes) - 0.5 + 0.4],
+            },
             yaxis={
                 "title": "term of Z<sub>j</sub>",
                 "zeroline": True,

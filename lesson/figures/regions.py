@@ -221,6 +221,9 @@ def probability_simplex(
             height=560,
             ternary={"sum": 1, **axes},
             margin={"l": 80, "r": 80, "t": 90 if title else 60, "b": 60},
+            # Beside the triangle, one entry a line: below it, six entries of
+            # class names and "(train)" or "(test)" wrap onto a second line.
+            legend={"orientation": "v", "x": 1.0, "y": 0.5, "yanchor": "middle"},
         ),
     )
 

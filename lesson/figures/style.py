@@ -53,6 +53,19 @@ def layout(title: str | None = None, height: int = 380, **more) -> dict:
     return merged(shared, more)
 
 
+def iteration_axis(last: int) -> dict:
+    """Plotly settings for an axis of iterations that ends at `last`.
+
+    Plotly would label a run of one or two iterations at 0.2, 0.4, ...; up to
+    10 iterations every whole number is labelled instead, and beyond that
+    Plotly's own steps are whole numbers already.
+    """
+    axis = {"title": "iteration"}
+    if last <= 10:
+        axis["dtick"] = 1
+    return axis
+
+
 def log_axis(values: list[np.ndarray]) -> dict:
     """Plotly settings for a log axis over these values: powers of ten only.
 
@@ -92,6 +105,15 @@ def for_projector(fig: go.Figure) -> go.Figure:
     # Streamlit's chart theme sets the axis fonts itself; set them explicitly.
     fig.update_xaxes(tickfont_size=18, title_font_size=20)
     fig.update_yaxes(tickfont_size=18, title_font_size=20)
+    # The probability triangle's three axes, where a figure has one.
+    if any(trace.type == "scatterternary" for trace in fig.data):
+        fig.update_ternaries(
+            **{
+                f"{axis}_{part}_size": size
+                for axis in ("aaxis", "baxis", "caxis")
+                for part, size in (("tickfont", 16), ("title_font", 20))
+            }
+        )
     fig.for_each_trace(_thicken)
     return fig
 

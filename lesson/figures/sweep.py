@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from lesson.figures.style import MAX_POINTS, layout, log_axis
+from lesson.figures.style import MAX_POINTS, iteration_axis, layout, log_axis
 from softmax_core.sweep import Sweep
 
 # What a sweep can vary, and how its legend names a value.
@@ -70,7 +70,7 @@ def sweep_curves(
         data=traces,
         layout=layout(
             height=420,
-            xaxis={"title": "iteration"},
+            xaxis=iteration_axis(result.iterations),
             yaxis=loss_axis,
             # Beside the curves, one setting a line: names such as "α = 5, loss rose".
             legend={"orientation": "v", "x": 1.02, "y": 1},
