@@ -67,9 +67,7 @@ def test_grid_probabilities_are_the_models_on_standardized_points(petal_run):
     np.testing.assert_allclose(A[11, 4], expected[0].numpy(), rtol=1e-5)
 
 
-def test_decision_regions_has_a_heatmap_per_class_then_train_and_test_points(
-    petal_run,
-):
+def test_decision_regions_colour_each_cell_by_class_then_show_the_rows(petal_run):
     pair, problem, run = petal_run
     X = pair.X.numpy()
     xs, ys, A = grid_probabilities(
@@ -81,29 +79,36 @@ def test_decision_regions_has_a_heatmap_per_class_then_train_and_test_points(
         xs, ys, A, X, pair.y.numpy(), is_test, CLASSES, pair.feature_names
     )
 
-    heatmaps = [trace for trace in fig.data if trace.type == "heatmap"]
+    (heatmap,) = [trace for trace in fig.data if trace.type == "heatmap"]
     points = [trace for trace in fig.data if trace.type == "scatter"]
-    assert [trace.name for trace in heatmaps] == [f"predicted {c}" for c in CLASSES]
     assert [trace.name for trace in points] == [
         f"{c} ({kind})" for c in CLASSES for kind in ("train", "test")
     ]
-    assert np.asarray(heatmaps[0].z).shape == (GRID_SIZE, GRID_SIZE)
-    # Every cell belongs to exactly one class's heatmap.
-    filled = sum(np.isfinite(np.asarray(trace.z, dtype=float)) for trace in heatmaps)
-    assert (filled == 1).all()
+    # A cell holds its predicted class j plus a shade in [0, 1): its band of the
+    # colour scale, pale where the largest probability is 1/3, full where it is 1.
+    z = np.asarray(heatmap.z, dtype=float)
+    assert z.shape == (GRID_SIZE, GRID_SIZE)
+    np.testing.assert_array_equal(np.floor(z), A.argmax(axis=-1))
+    shade = (A.max(axis=-1) - 1 / 3) / (2 / 3)
+    np.testing.assert_allclose(z - np.floor(z), 0.999 * shade, atol=1e-5)
+    assert (heatmap.zmin, heatmap.zmax) == (0, 3)
+    stops = [position for position, _ in heatmap.colorscale]
+    assert stops[0] == 0 and stops[-1] == 1 and stops == sorted(stops)
+    np.testing.assert_allclose(heatmap.customdata, A.max(axis=-1), rtol=1e-6)
+    assert "largest A = %{customdata" in heatmap.hovertemplate
+
     assert points[0].marker.color == class_color(0)
     assert points[1].marker.symbol == "diamond"
     assert sum(len(trace.x) for trace in points) == pair.m
     assert sum(len(trace.x) for trace in points[1::2]) == len(problem.test_rows)
     assert fig.layout.xaxis.title.text == "PetalLengthCm"
     assert fig.layout.yaxis.title.text == "PetalWidthCm"
-    assert "largest A" in heatmaps[0].hovertemplate
 
 
 def test_decision_regions_leaves_cells_without_finite_probabilities_blank():
     xs, ys = np.arange(3.0), np.arange(2.0)
     A = np.full((2, 3, 2), np.nan)
-    A[0, 0] = (0.9, 0.1)
+    A[0, 0] = (0.1, 0.9)
     points, y = np.zeros((2, 2)), np.array([0, 1])
 
     fig = decision_regions(
@@ -111,8 +116,9 @@ def test_decision_regions_leaves_cells_without_finite_probabilities_blank():
     )
 
     z = np.asarray(fig.data[0].z, dtype=float)
-    assert np.isfinite(z).sum() == 1 and z[0, 0] == pytest.approx(0.9)
-    assert not np.isfinite(np.asarray(fig.data[1].z, dtype=float)).any()
+    assert np.isfinite(z).sum() == 1
+    # Class 1, with a shade of (0.9 - 1/2) / (1 - 1/2) = 0.8.
+    assert z[0, 0] == pytest.approx(1 + 0.999 * 0.8, abs=1e-6)
 
 
 def test_run_last_finite_stops_before_the_divergence(iris):

@@ -80,29 +80,36 @@ def decision_regions(
     predicted = A.argmax(axis=-1)
     shown = np.isfinite(top)
 
-    traces = []
-    for j, name in enumerate(class_names):
-        # One heatmap per class: its cells only, pale where the model is unsure.
-        z = np.where(shown & (predicted == j), top, np.nan)
-        traces.append(
-            go.Heatmap(
-                x=xs,
-                y=ys,
-                z=z.astype(np.float32),
-                zmin=1 / k,
-                zmax=1,
-                colorscale=[
-                    [0, _tint(class_color(j), 0.08)],
-                    [1, _tint(class_color(j), 0.6)],
-                ],
-                showscale=False,
-                hoverongaps=False,
-                name=f"predicted {name}",
-                hovertemplate=f"predicted {name}<br>{feature_names[0]} = %{{x:.3g}}"
-                f"<br>{feature_names[1]} = %{{y:.3g}}<br>largest A = %{{z:.3f}}"
-                "<extra></extra>",
-            )
+    # One heatmap for all classes: a cell of class j holds j + its shade, where
+    # the shade runs from 0 (largest A = 1/k, a toss-up) to 1 (A = 1), and the
+    # colour scale gives each class its own band, pale to full. One trace of
+    # size² cells costs the browser a third of what one per class did.
+    shade = np.clip((top - 1 / k) / (1 - 1 / k), 0, 1)
+    z = np.where(shown, predicted + 0.999 * shade, np.nan)
+    # Plotly takes a scale only if it runs from exactly 0 to exactly 1.
+    colorscale = []
+    for j in range(k):
+        end = 1.0 if j == k - 1 else (j + 0.999) / k
+        colorscale += [
+            [j / k, _tint(class_color(j), 0.08)],
+            [end, _tint(class_color(j), 0.6)],
+        ]
+    traces = [
+        go.Heatmap(
+            x=xs,
+            y=ys,
+            z=z.astype(np.float32),
+            zmin=0,
+            zmax=k,
+            colorscale=colorscale,
+            customdata=np.where(shown, top, np.nan).astype(np.float32),
+            showscale=False,
+            hoverongaps=False,
+            name="predicted class",
+            hovertemplate=f"{feature_names[0]} = %{{x:.3g}}<br>{feature_names[1]} = "
+            "%{y:.3g}<br>largest A = %{customdata:.3f}<extra></extra>",
         )
+    ]
     for j, name in enumerate(class_names):
         for test in (False, True):
             rows = (y == j) & (is_test == test)
