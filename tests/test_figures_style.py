@@ -1,5 +1,7 @@
 """Lecture mode: every figure grows for a projector, in text, lines and markers."""
 
+import math
+
 import numpy as np
 
 from lesson.figures.curves import accuracy_curves, loss_curves, loss_parts
@@ -61,6 +63,15 @@ def test_log_axis_thins_its_labels_over_a_diverging_runs_decades():
 
     assert axis["dtick"] == 5
     assert 40 / axis["dtick"] <= MAX_LOG_LABELS
+
+
+def test_log_axis_takes_float32_extremes_whose_ratio_overflows():
+    # A sweep's curves: one near float32's largest value, one almost at zero.
+    losses = np.array([3e38, 1e-10, 0.5], dtype=np.float32)
+
+    axis = log_axis([losses])
+
+    assert axis["dtick"] == math.ceil(48.5 / MAX_LOG_LABELS)
 
 
 def test_log_axis_without_a_positive_value_still_gives_an_axis():

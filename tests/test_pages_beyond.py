@@ -173,6 +173,16 @@ def test_sweep_adds_the_sidebars_rate_and_offers_a_log_axis(open_page):
     assert chart(at, "sweep_lams")["layout"]["yaxis"]["type"] == "linear"
 
 
+def test_sweep_draws_lams_whose_losses_span_more_than_float32(open_page):
+    # With this seed at α = 2, one λ's loss climbs to 6.7e37 while another's
+    # falls to 0.08: their ratio overflows float32, so the log axis must count
+    # the decades another way. The benchmark found it.
+    at = open_page("chapters/sweep.py", learning_rate=2.0, seed=1000)
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert chart(at, "sweep_lams")["layout"]["yaxis"]["type"] == "log"
+
+
 # Export.
 
 

@@ -75,7 +75,10 @@ def log_axis(values: list[np.ndarray]) -> dict:
     """
     positive = [v[np.isfinite(v) & (v > 0)] for v in values]
     positive = np.concatenate(positive) if positive else np.array([])
-    decades = np.log10(positive.max() / positive.min()) if len(positive) else 0.0
+    # The difference of logs: a ratio of float32 extremes such as 3e38 / 1e-10
+    # would overflow to inf.
+    logs = np.log10(positive.astype(np.float64))
+    decades = logs.max() - logs.min() if len(positive) else 0.0
     return {
         "type": "log",
         "dtick": max(1, math.ceil(decades / MAX_LOG_LABELS)),
