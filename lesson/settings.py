@@ -65,6 +65,14 @@ def _steps(options: tuple[float, ...]) -> str:
     return f"one of {shown}, ... up to {_number(options[-1])}"
 
 
+# The controls that take numbers: those with a few options, those with a range.
+OPTIONS = {
+    "learning_rate": LEARNING_RATES,
+    "lam": LAMS,
+    "train_fraction": TRAIN_FRACTIONS,
+}
+RANGES = {"iterations": (1, MAX_ITERATIONS), "seed": SEED_RANGE}
+
 # What each control takes, for a link whose value it cannot.
 ALLOWED = {
     "learning_rate": _steps(LEARNING_RATES),
@@ -93,13 +101,64 @@ def _means(typed: str, value) -> bool:
         return False
 
 
-def _ignored_link_values(typed: dict[str, str], settings: Settings) -> list[str]:
-    """A list item for each URL value the controls could not take."""
-    return [
-        f"- {key}={text!r}: it takes {ALLOWED[key]}; it shows {getattr(settings, key)}"
-        for key, text in typed.items()
-        if not _means(text, getattr(settings, key))
-    ]
+def _nearest(key: str, typed: str) -> float | int | None:
+    """The value a control takes that is nearest a link's number, if it is one.
+
+    The rates and λ are spaced by ratio (0.1, 0.2, 0.5, 1), so nearest means
+    nearest on a log scale; the train fraction, iterations and seed are nearest
+    as plain numbers. A number beyond a control's range gets its end. Text that
+    is no number, or a switch's value, gets None.
+    """
+    try:
+        number = float(typed)
+    except ValueError:
+        return None
+    if math.isnan(number):
+        return None
+    if key in RANGES:
+        low, high = RANGES[key]
+        return round(min(max(number, low), high))
+    if key not in OPTIONS:
+        return None
+    options = OPTIONS[key]
+    if key == "train_fraction":
+        return min(options, key=lambda option: abs(option - number))
+    if number <= 0:
+        return options[0]
+    positive = [option for option in options if option > 0]
+    return min(positive, key=lambda option: abs(math.log(option / number)))
+
+
+def _snapped(typed: dict[str, str]) -> dict[str, float | int]:
+    """For each link value the controls cannot take, the nearest they can."""
+    nearest = {key: _nearest(key, text) for key, text in typed.items()}
+    return {
+        key: value
+        for key, value in nearest.items()
+        if value is not None and not _means(typed[key], value)
+    }
+
+
+def _link_notice(typed: dict[str, str], settings: Settings) -> str:
+    """What the sidebar says of the link's values the controls could not take."""
+    items = []
+    for key, text in typed.items():
+        value = getattr(settings, key)
+        if _means(text, value):
+            continue
+        # A number was replaced by one the control takes; text, by its value.
+        verb = "uses" if _nearest(key, text) is not None else "shows"
+        items.append(f"- {key}={text!r}: it takes {ALLOWED[key]}; it {verb} "
+                     f"{_shown(value)}")  # fmt: skip
+    if not items:
+        return ""
+    return "These values in the link are not ones the controls take:\n" + "\n".join(
+        items
+    )
+
+
+def _shown(value) -> str:
+    return _number(value) if isinstance(value, float) else str(value)
 
 
 def draw_sidebar() -> Settings:
@@ -107,13 +166,25 @@ def draw_sidebar() -> Settings:
     # Streamlit drops a URL value a control cannot take; say so rather than
     # leave a lecturer's hand-typed link showing other settings without a word.
     typed = _link_values()
+    # A number the controls cannot take (learning_rate=0.3) becomes the nearest
+    # one they can (0.2), set before the controls are drawn, on a session's
+    # first run only: after that the controls hold what the person chose.
+    nearest = _snapped(typed)
+    first_run = {k: v for k, v in nearest.items() if k not in st.session_state}
+    st.session_state.update(first_run)
+
+    def default(key: str):
+        # A control whose value was just set above takes no default of its own,
+        # which Streamlit would warn about.
+        return None if key in first_run else DEFAULTS[key]
+
     with st.sidebar:
         st.header("Training")
         notice = st.empty()
         learning_rate = st.select_slider(
             "Learning rate α",
             options=LEARNING_RATES,
-            value=DEFAULTS["learning_rate"],
+            value=default("learning_rate"),
             format_func=_number,
             key="learning_rate",
             bind="query-params",
@@ -122,7 +193,7 @@ def draw_sidebar() -> Settings:
         lam = st.select_slider(
             "L2 strength λ",
             options=LAMS,
-            value=DEFAULTS["lam"],
+            value=default("lam"),
             format_func=_number,
             key="lam",
             bind="query-params",
@@ -132,7 +203,7 @@ def draw_sidebar() -> Settings:
             "Iterations",
             min_value=1,
             max_value=MAX_ITERATIONS,
-            value=DEFAULTS["iterations"],
+            value=default("iterations"),
             key="iterations",
             bind="query-params",
             help="Moving only this never retrains: a shorter run is the start "
@@ -143,7 +214,7 @@ def draw_sidebar() -> Settings:
                 "Seed",
                 min_value=SEED_RANGE[0],
                 max_value=SEED_RANGE[1],
-                value=DEFAULTS["seed"],
+                value=default("seed"),
                 step=1,
                 key="seed",
                 bind="query-params",
@@ -153,7 +224,7 @@ def draw_sidebar() -> Settings:
             train_fraction = st.select_slider(
                 "Train fraction",
                 options=TRAIN_FRACTIONS,
-                value=DEFAULTS["train_fraction"],
+                value=default("train_fraction"),
                 format_func=_number,
                 key="train_fraction",
                 bind="query-params",
@@ -194,10 +265,7 @@ def draw_sidebar() -> Settings:
         article_nn=bool(article_nn),
         lecture=bool(lecture),
     )
-    ignored = _ignored_link_values(typed, settings)
-    if ignored:
-        notice.warning(
-            "These values in the link are not ones the controls take, so they "
-            "were left out:\n" + "\n".join(ignored)
-        )
+    notice_text = _link_notice(typed, settings)
+    if notice_text:
+        notice.warning(notice_text)
     return settings

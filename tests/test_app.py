@@ -3,8 +3,10 @@
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+import lesson.settings as settings_module
 from tests.conftest import APP_TIMEOUT
 from tests.pagetools import visit
 
@@ -57,12 +59,15 @@ def test_a_link_with_values_the_controls_cannot_take_says_which():
 
     assert not at.exception
     settings = at.session_state["context"].settings
-    assert (settings.learning_rate, settings.iterations) == (0.1, 250)
+    # abc is no number: the default. 99999 is beyond the slider: its end.
+    assert (settings.learning_rate, settings.iterations) == (0.1, 5000)
     [notice] = [w.value for w in at.sidebar.warning]
-    assert "are not ones the controls take, so they were left out" in notice
+    assert "are not ones the controls take" in notice
     assert "- learning_rate='abc': it takes one of 0.0001," in notice
     assert "; it shows 0.1\n" in notice
-    assert "- iterations='99999': it takes a whole number from 1 to 5000" in notice
+    assert (
+        "- iterations='99999': it takes a whole number from 1 to 5000; it uses 5000"
+    ) in notice
     assert "- standardize='maybe': it takes true or false; it shows False" in notice
     # lam=0.01 is a value the control takes: nothing said of it.
     assert "lam=" not in notice
@@ -70,3 +75,49 @@ def test_a_link_with_values_the_controls_cannot_take_says_which():
     # Once the sidebar is moved, the URL holds what the controls show: no notice.
     at.slider(key="iterations").set_value(300).run()
     assert not at.sidebar.warning
+
+
+def test_a_link_number_between_the_options_takes_the_nearest_one():
+    at = open_link(
+        learning_rate="0.3", lam="-1", train_fraction="0.93", seed="1e20",
+        iterations="0",
+    )  # fmt: skip
+
+    assert not at.exception
+    settings = at.session_state["context"].settings
+    # 0.3 is nearer 0.2 than 0.5 on a log scale (a ratio of 1.5 against 1.67).
+    assert settings.learning_rate == 0.2
+    assert settings.lam == 0.0
+    assert settings.train_fraction == 0.95
+    assert (settings.seed, settings.iterations) == (2**31 - 1, 1)
+    assert at.select_slider(key="learning_rate").value == 0.2
+    [notice] = [w.value for w in at.sidebar.warning]
+    assert "- learning_rate='0.3': it takes one of" in notice
+    assert "; it uses 0.2\n" in notice
+    assert "- seed='1e20': it takes a whole number" in notice
+
+    # The person's own choice then holds, whatever the link said.
+    at.select_slider(key="learning_rate").set_value(1.0).run()
+    assert at.session_state["context"].settings.learning_rate == 1.0
+
+
+@pytest.mark.parametrize(
+    "key, typed, nearest",
+    [
+        ("learning_rate", "0.0003", 0.0002),
+        ("learning_rate", "0.0004", 0.0005),
+        ("learning_rate", "1e9", 10.0),
+        ("learning_rate", "-3", 0.0001),
+        ("lam", "0.00001", 0.0001),
+        ("lam", "0", 0.0),
+        ("train_fraction", "0.1", 0.5),
+        ("iterations", "inf", 5000),
+        ("iterations", "2.4", 2),
+        ("seed", "-1e20", -(2**31)),
+        ("learning_rate", "nan", None),
+        ("learning_rate", "fast", None),
+        ("standardize", "1", None),
+    ],
+)
+def test_the_nearest_value_a_control_takes(key, typed, nearest):
+    assert settings_module._nearest(key, typed) == nearest

@@ -92,3 +92,24 @@ def test_a_link_opened_in_a_second_context_shows_the_same_state(
     assert other.drawn("charts") == tab.drawn("charts"), (
         "the same link drew other charts in a second browser context"
     )
+
+
+def test_a_link_with_values_the_controls_cannot_take_says_what_it_used(
+    tab, pages
+) -> None:
+    # 0.3 lies between the rates 0.2 and 0.5; "fast" is no number at all.
+    tab.open(pages[4].url_path, learning_rate=0.3, iterations="fast")
+    tab.assert_healthy()
+    shown = sidebar_state(tab)
+    assert shown["learning_rate"] == "0.2", "0.3 should become the nearest rate"
+    assert shown["iterations"] == "250", "text should leave the default"
+
+    notice = tab.page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    text = notice.inner_text()
+    assert "learning_rate='0.3'" in text and "it uses 0.2" in text, text
+    assert "iterations='fast'" in text and "it shows 250" in text, text
+
+    # The person's next move is what the URL then carries.
+    tab.press_slider("learning_rate", "ArrowRight")
+    assert tab.shown("learning_rate") == "0.5"
+    assert tab.query().get("learning_rate") == "0.5"
