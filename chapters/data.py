@@ -69,6 +69,8 @@ st.latex(
 change = np.flatnonzero(y != y[0])
 start = max(0, int(change[0]) - 4) if len(change) else 0
 left, right = st.columns([3, 2], gap="large")
+# Rows chosen in a longer table (Iris, before a smaller upload) must fit this one.
+ui.keep_inside("data_rows", 0, m - 1)
 first, last = left.slider(
     "Rows shown",
     min_value=0,

@@ -137,10 +137,13 @@ if st.button("Train live", key="descent_live"):
 
     def draw(so_far) -> None:
         with frame.container():
-            st.caption(f"Iteration {so_far.iterations} of {T}")
-            if so_far.diverged_at is not None:
+            if so_far.diverged_at is None:
+                st.caption(f"Iteration {so_far.iterations} of {T}")
+            else:
+                # The steps go on, with inf and NaN; the curve cannot.
                 st.warning(
-                    f"Training broke at iteration {so_far.diverged_at}: the curve "
+                    f"Training broke at iteration {so_far.diverged_at}: "
+                    f"{so_far.iterations} of {T} steps have run, and the curve "
                     "stops at the last finite loss. The message at the top of "
                     "the page says why and what to change."
                 )

@@ -40,6 +40,7 @@ st.markdown(
 st.subheader("One row at a time")
 st.markdown("Row i of Z needs only row i of X:")
 st.latex(r"Z_i = X_i\, W + b, \qquad Z_{ij} = \sum_{f} X_{if}\, W_{fj} + b_j")
+ui.keep_inside("forward_sample", 0, m - 1)
 i = st.number_input(
     f"Training row i, from 0 to {m - 1}",
     min_value=0,

@@ -117,7 +117,7 @@ with st.expander("Each feature's range"):
 st.subheader("Three settings worth trying")
 st.markdown(
     "Each link opens a new tab with the lesson set up: the settings named in the "
-    "link, and the rest at their starting values."
+    "link, and the rest at their starting values (lecture mode stays as it is)."
 )
 TRIES = (
     (
@@ -142,6 +142,9 @@ TRIES = (
         "bias, which is not the penalty the other two implementations minimize.",
     ),
 )
+# Lecture mode is how the hall sees the lesson, not a setting to try: it stays.
+kept = {"lecture": "true"} if ctx.settings.lecture else {}
 for url_path, settings_in_link, label, what_to_see in TRIES:
-    st.markdown(f"**[{label}](./{url_path}?{urlencode(settings_in_link)})**")
+    query = urlencode({**settings_in_link, **kept})
+    st.markdown(f"**[{label}](./{url_path}?{query})**")
     st.caption(what_to_see)

@@ -106,10 +106,19 @@ if cheap or st.toggle(
     ui.show_figure(comparison, key="loss_lams")
     st.markdown(
         f"Each bar is the loss after {settings.iterations} iterations at α = "
-        f"{settings.learning_rate:g}. With λ = 0 nothing holds the weights back. "
-        "A larger λ usually costs fit, so the blue part grows; the red part need "
-        "not, since λ is larger but ‖W‖² smaller."
+        f"{settings.learning_rate:g}, its total written above it. With λ = 0 "
+        "nothing holds the weights back. A larger λ usually costs fit, so the "
+        "blue part grows; the red part need not, since λ is larger but ‖W‖² "
+        "smaller."
     )
+    totals = np.array([o.losses[-1] for o in finals])
+    finite = totals[np.isfinite(totals) & (totals > 0)]
+    if len(finite) > 1 and finite.max() > 100 * finite.min():
+        st.caption(
+            f"Here the final losses run from {number_text(finite.min())} to "
+            f"{number_text(finite.max())}, so the small bars are too low to see; "
+            "the number above each gives its loss."
+        )
 
 st.subheader("The code")
 ui.show_source(formulas.log_softmax, formulas.cross_entropy, formulas.l2_penalty)

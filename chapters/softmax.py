@@ -30,6 +30,7 @@ ui.show_trouble(run)
 
 # One example, at the random start and after training.
 st.subheader("One example, before and after training")
+ui.keep_inside("softmax_sample", 0, dataset.m - 1)
 row = st.number_input(
     f"Row of the data set (0 to {dataset.m - 1})",
     min_value=0,

@@ -45,10 +45,21 @@ broke = any(run.diverged_at for run in runs.values())
 if gap is None:
     st.info("No iteration has a finite loss in two runs, so there is no gap to show.")
 elif parted:
+    nn, manual = runs["nn"], runs["manual"]
+    if not broke:
+        ends = (
+            f"nn ends at J = {nn.losses[-1]:.4g}, the others at {manual.losses[-1]:.4g}"
+        )
+    else:
+        # A loss that is inf or NaN says nothing; the last finite ones do.
+        ends = (
+            f"nn's last finite J is {nn.losses[nn.finite_iterations - 1]:.4g}, "
+            f"manual's {manual.losses[manual.finite_iterations - 1]:.4g}, and "
+            "training broke (the message at the top says where)"
+        )
     st.info(
-        f"The curves part: nn ends at J = {runs['nn'].losses[-1]:.4g}, the "
-        f"others at {runs['manual'].losses[-1]:.4g} (largest gap {gap.value:.3g}, "
-        f"at iteration {gap.iteration}). The article's nn settings are on."
+        f"The curves part: {ends}. The largest gap is {gap.value:.3g}, at "
+        f"iteration {gap.iteration}. The article's nn settings are on."
     )
 elif broke and gap.relative < 1e-4:
     st.info(
@@ -57,6 +68,11 @@ elif broke and gap.relative < 1e-4:
         f"{gap.pair[1]}, iteration {gap.iteration}), {gap.relative:.1g} of the "
         "loss there. The loss itself grew without bound, so the agreement says "
         "nothing about a good fit; the message at the top says what to change."
+    )
+elif gap.value == 0:
+    st.success(
+        "The three curves are identical: at every iteration the three losses "
+        "are the same float32 number, to the last bit."
     )
 elif gap.relative < 1e-4:
     st.success(
@@ -119,8 +135,7 @@ with st.expander("The code of dW and db (manual; autograd and nn find them alone
 t = 1
 if s.iterations > 1:
     # A shorter run than the last one: keep the chosen iteration inside it.
-    if st.session_state.get("three_iteration", 1) > s.iterations:
-        st.session_state["three_iteration"] = s.iterations
+    ui.keep_inside("three_iteration", 1, s.iterations)
     t = st.slider(
         "Iteration t",
         1,

@@ -73,6 +73,9 @@ OPTIONS = {
 }
 RANGES = {"iterations": (1, MAX_ITERATIONS), "seed": SEED_RANGE}
 
+# Where the session keeps what the sidebar says of the link it opened with.
+LINK_NOTICE = "link_notice"
+
 # What each control takes, for a link whose value it cannot.
 ALLOWED = {
     "learning_rate": _steps(LEARNING_RATES),
@@ -84,9 +87,16 @@ ALLOWED = {
 }
 
 
-def _link_values() -> dict[str, str]:
-    """The values the page's URL gives the sidebar's controls, as typed."""
-    return {key: st.query_params[key] for key in DEFAULTS if key in st.query_params}
+def _link_values() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The values the page's URL gives the sidebar's controls, as typed.
+
+    Returns the keys given once, with their text, and the keys given more than
+    once, with all of theirs (a link pasted onto another: ?lam=0.1&lam=1).
+    """
+    given = {key: st.query_params.get_all(key) for key in DEFAULTS}
+    once = {key: texts[0] for key, texts in given.items() if len(texts) == 1}
+    repeated = {key: texts for key, texts in given.items() if len(texts) > 1}
+    return once, repeated
 
 
 def _means(typed: str, value) -> bool:
@@ -139,9 +149,15 @@ def _snapped(typed: dict[str, str]) -> dict[str, float | int]:
     }
 
 
-def _link_notice(typed: dict[str, str], settings: Settings) -> str:
+def _link_notice(
+    typed: dict[str, str], repeated: dict[str, list[str]], settings: Settings
+) -> str:
     """What the sidebar says of the link's values the controls could not take."""
-    items = []
+    items = [
+        f"- {key} is in the link {len(texts)} times "
+        f"({', '.join(map(repr, texts))}); it uses {_shown(getattr(settings, key))}"
+        for key, texts in repeated.items()
+    ]
     for key, text in typed.items():
         value = getattr(settings, key)
         if _means(text, value):
@@ -152,9 +168,7 @@ def _link_notice(typed: dict[str, str], settings: Settings) -> str:
                      f"{_shown(value)}")  # fmt: skip
     if not items:
         return ""
-    return "These values in the link are not ones the controls take:\n" + "\n".join(
-        items
-    )
+    return "Not every value in the link could be used as it is:\n" + "\n".join(items)
 
 
 def _shown(value) -> str:
@@ -163,20 +177,21 @@ def _shown(value) -> str:
 
 def draw_sidebar() -> Settings:
     """Draw the training controls in the sidebar and return their values."""
-    # Streamlit drops a URL value a control cannot take; say so rather than
-    # leave a lecturer's hand-typed link showing other settings without a word.
-    typed = _link_values()
-    # A number the controls cannot take (learning_rate=0.3) becomes the nearest
-    # one they can (0.2), set before the controls are drawn, on a session's
-    # first run only: after that the controls hold what the person chose.
-    nearest = _snapped(typed)
-    first_run = {k: v for k, v in nearest.items() if k not in st.session_state}
-    st.session_state.update(first_run)
+    # The controls keep their values in the session; before the first run of a
+    # session (a link opened, a reload) there are none yet, and the URL's
+    # values are the link's. After that the controls hold what the person chose.
+    opening = "learning_rate" not in st.session_state
+    typed, repeated = _link_values() if opening else ({}, {})
+    # Streamlit drops a URL value a control cannot take. A number becomes the
+    # nearest one the control takes (learning_rate=0.3 gives 0.2), set before
+    # the controls are drawn; the sidebar says what happened to each.
+    snapped = _snapped(typed)
+    st.session_state.update(snapped)
 
     def default(key: str):
         # A control whose value was just set above takes no default of its own,
         # which Streamlit would warn about.
-        return None if key in first_run else DEFAULTS[key]
+        return None if key in snapped else DEFAULTS[key]
 
     with st.sidebar:
         st.header("Training")
@@ -265,7 +280,13 @@ def draw_sidebar() -> Settings:
         article_nn=bool(article_nn),
         lecture=bool(lecture),
     )
-    notice_text = _link_notice(typed, settings)
-    if notice_text:
-        notice.warning(notice_text)
+    # Said of the link the session opened with, until a control is moved. On
+    # later runs the URL can lag behind a control moved quickly, and comparing
+    # the two would report values the person chose as ones the link got wrong.
+    if opening:
+        notice_text = _link_notice(typed, repeated, settings)
+        st.session_state[LINK_NOTICE] = (notice_text, settings)
+    text, opened_with = st.session_state.get(LINK_NOTICE, ("", None))
+    if text and settings == opened_with:
+        notice.warning(text)
     return settings

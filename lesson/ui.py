@@ -76,8 +76,10 @@ LECTURE_CSS = """
   .stMainBlockContainer h1 { font-size: 3rem; }
   .stMainBlockContainer code { font-size: 1.1rem; }
   .katex { font-size: 1.5em; }
-  [data-testid="stMetricValue"] { font-size: 3rem; }
-  [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+  /* After the rule for p, which would otherwise shrink a metric's value. */
+  .stMainBlockContainer [data-testid="stMetricValue"],
+  .stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 3rem; }
+  .stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
   section[data-testid="stSidebar"] .stElementContainer { margin-bottom: -0.6rem; }
   section[data-testid="stSidebar"] p { font-size: 1.15rem; }
   [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
@@ -148,14 +150,33 @@ def show_trouble(run: Run) -> None:
         (st.error if level == "error" else st.warning)(message)
 
 
+def keep_inside(key: str, low: int, high: int) -> None:
+    """Pull a control's kept value, or pair of values, back inside low..high.
+
+    The run or the data may have shrunk since the value was chosen (fewer
+    iterations, a smaller upload), and Streamlit refuses a value outside a
+    control's range with an error. Call it before drawing the control.
+    """
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    inside = (
+        tuple(min(max(v, low), high) for v in value)
+        if isinstance(value, (tuple, list))
+        else min(max(value, low), high)
+    )
+    if inside != (tuple(value) if isinstance(value, list) else value):
+        st.session_state[key] = inside
+
+
 def iteration_slider(label: str, key: str, last: int, help: str) -> int:
     """A slider over the iterations 0..last that opens at the end of the run.
 
-    A choice kept from a longer run is pulled back inside this one; Streamlit
-    would refuse a value above the slider's maximum.
+    A choice kept from a longer run is pulled back inside this one.
     """
-    if st.session_state.get(key, last + 1) > last:
+    if key not in st.session_state:
         st.session_state[key] = last
+    keep_inside(key, 0, last)
     if last == 0:
         return 0
     return st.slider(label, min_value=0, max_value=last, key=key, help=help)

@@ -39,7 +39,7 @@ MERGE_KEY = "upload_merge_labels"
 FILE_KEY = "upload_file"
 LEAVE_OUT_KEY = "upload_leave_out"
 STORED_KEY = "upload_stored"  # the Upload, read from the widget once
-COLUMNS_KEY = "upload_columns"  # the columns the choices above were made for
+CHOSEN_FOR_KEY = "upload_chosen_for"  # the file the choices above were made for
 LAST_GOOD_KEY = "data_last_good"  # the Loaded data the pages used last
 
 
@@ -219,7 +219,7 @@ def load_upload(upload: Upload) -> Loaded | None:
     """Read the file, let the person choose its columns, and load the Dataset."""
     try:
         frame, notices = read_upload(upload.digest, upload.raw)
-        label, features = choose_columns(frame)
+        label, features = choose_columns(frame, upload.digest)
     except DataError as error:
         st.error(str(error))
         return None
@@ -271,21 +271,26 @@ def upload_dataset(
     )
 
 
-def choose_columns(frame: pd.DataFrame) -> tuple[str, list[str]]:
-    """Draw the label and feature choosers; their values hold across reruns."""
+def choose_columns(frame: pd.DataFrame, digest: str) -> tuple[str, list[str]]:
+    """Draw the label and feature choosers; their values hold across reruns.
+
+    digest names the file: another file, even one with the same columns,
+    starts from the loader's choice, since what suited one (columns left out)
+    can leave another with no features at all.
+    """
     columns = tuple(frame.columns)
     label, features = default_columns(frame)
     row_numbers = [name for name in columns if name not in {label, *features}]
 
-    # A file with other columns starts from the loader's choice, numbers only.
-    if st.session_state.get(COLUMNS_KEY) != columns:
+    # Another file starts from the loader's choice, numbers only.
+    if st.session_state.get(CHOSEN_FOR_KEY) != digest:
         st.session_state[LABEL_KEY] = label
         st.session_state[FEATURES_KEY] = [
             name for name in features if is_numeric_dtype(frame[name])
         ]
         st.session_state.pop(DROP_KEY, None)
         st.session_state.pop(MERGE_KEY, None)
-        st.session_state[COLUMNS_KEY] = columns
+        st.session_state[CHOSEN_FOR_KEY] = digest
 
     label = st.selectbox(
         "Label column",

@@ -352,10 +352,10 @@ def _read_numbers(
     """Mark missing cells as NaN and turn columns of numbers into numeric columns.
 
     Returns the table and, for each spelling other than the plain one ("comma",
-    "grouped"), the names of the columns that were read with it.
+    "grouped", "grouped_us"), the names of the columns that were read with it.
     """
     columns = {}
-    spelled: dict[str, list[str]] = {"comma": [], "grouped": []}
+    spelled: dict[str, list[str]] = {"comma": [], "grouped": [], "grouped_us": []}
     for name, text in frame.items():
         columns[name], spelling = _read_column(text, decimal_comma)
         if spelling != "plain":
@@ -363,28 +363,36 @@ def _read_numbers(
     return pd.DataFrame(columns, index=frame.index), spelled
 
 
-# 1.234.567,8: dots between groups of three digits, then a decimal comma.
-GROUPED_NUMBER = r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?|[+-]?\d*(,\d*)?"
+# 1.234.567,8 and 1,234,567.8: thousands grouped by one mark, decimals after
+# the other; values without a grouping mark match too (12,5 or 7).
+GROUPED_BY = {
+    ".": r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?|[+-]?\d*(,\d*)?",
+    ",": r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?|[+-]?\d*(\.\d*)?",
+}
 
 
 def _read_column(text: pd.Series, decimal_comma: bool) -> tuple[pd.Series, str]:
     """One column as numbers if every value reads as one, else as text.
 
     Returns the column and how its numbers were spelled: "plain" (5.1),
-    "comma" (5,1 for 5.1) or "grouped" (1.234,5 for 1234.5).
+    "comma" (5,1 for 5.1), "grouped" (1.234,5 for 1234.5) or "grouped_us"
+    (1,234.5 for 1234.5, in a comma-separated file whose fields are quoted).
     """
     stripped = text.str.strip()
     missing = stripped.str.casefold().isin(MISSING_MARKERS)
     values = stripped[~missing]
 
     # Try the values as they are, then, where the separator allows a decimal
-    # comma, with commas as decimal points, then with dots grouping thousands.
+    # comma, with commas as decimal points, then with dots grouping thousands;
+    # in a comma-separated file, with commas grouping thousands.
     spellings = {"plain": values}
     if decimal_comma:
         spellings["comma"] = values.str.replace(",", ".")
-        if values.str.fullmatch(GROUPED_NUMBER).all():
+        if values.str.fullmatch(GROUPED_BY["."]).all():
             ungrouped = values.str.replace(".", "", regex=False)
             spellings["grouped"] = ungrouped.str.replace(",", ".", regex=False)
+    elif values.str.fullmatch(GROUPED_BY[","]).all():
+        spellings["grouped_us"] = values.str.replace(",", "", regex=False)
     for spelling, written in spellings.items():
         numbers = pd.to_numeric(written, errors="coerce")
         if numbers.notna().all():
@@ -411,6 +419,11 @@ def _reading_notices(
         notices.append(
             "Read dots as thousands separators and commas as decimal points "
             f"(1.234,5 as 1234.5) in {_columns(spelled['grouped'])}."
+        )
+    if spelled["grouped_us"]:
+        notices.append(
+            "Read commas as thousands separators (1,234.5 as 1234.5) in "
+            f"{_columns(spelled['grouped_us'])}."
         )
     return tuple(notices)
 

@@ -62,7 +62,7 @@ def test_a_link_with_values_the_controls_cannot_take_says_which():
     # abc is no number: the default. 99999 is beyond the slider: its end.
     assert (settings.learning_rate, settings.iterations) == (0.1, 5000)
     [notice] = [w.value for w in at.sidebar.warning]
-    assert "are not ones the controls take" in notice
+    assert notice.startswith("Not every value in the link could be used as it is:")
     assert "- learning_rate='abc': it takes one of 0.0001," in notice
     assert "; it shows 0.1\n" in notice
     assert (
@@ -121,3 +121,25 @@ def test_a_link_number_between_the_options_takes_the_nearest_one():
 )
 def test_the_nearest_value_a_control_takes(key, typed, nearest):
     assert settings_module._nearest(key, typed) == nearest
+
+
+def test_a_key_given_twice_in_a_link_says_which_value_is_used():
+    at = open_link(lam=["0.1", "1"])
+
+    assert not at.exception
+    used = at.session_state["context"].settings.lam
+    [notice] = [w.value for w in at.sidebar.warning]
+    assert f"- lam is in the link 2 times ('0.1', '1'); it uses {used:g}" in notice
+
+
+def test_later_runs_say_nothing_of_a_url_that_lags_behind_the_controls():
+    # Moved quickly, a control can be ahead of the URL a rerun reads: only the
+    # link a session opens with is checked.
+    at = open_link(learning_rate="0.5")
+    assert not at.sidebar.warning
+
+    at.query_params["train_fraction"] = "0.65"
+    at.run()
+
+    assert not at.sidebar.warning
+    assert at.session_state["context"].settings.train_fraction == 0.8

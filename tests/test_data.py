@@ -220,6 +220,18 @@ def test_dots_grouping_thousands_before_a_decimal_comma_are_read(tmp_path):
     )
 
 
+def test_commas_grouping_thousands_in_quoted_fields_are_read(tmp_path):
+    text = 'a,b,Species\n"1,971.6",3,x\n12.5,"1,000,000",y\n-7,0.5,x\n'
+    data = load_text(tmp_path, text)
+
+    expected = torch.tensor([[1971.6, 3.0], [12.5, 1e6], [-7.0, 0.5]])
+    assert torch.equal(data.X, expected)
+    assert data.notices == (
+        "Read commas as thousands separators (1,234.5 as 1234.5) in columns 'a' "
+        "and 'b'.",
+    )
+
+
 def test_dots_that_do_not_group_thousands_leave_the_column_as_text(tmp_path):
     # 1.23,4 is no number in any spelling: the column stays text, with advice.
     with pytest.raises(DataError, match="'a'"):

@@ -3,10 +3,14 @@
 import math
 
 import numpy as np
+import pytest
 
+from lesson.figures import compare
 from lesson.figures.curves import accuracy_curves, loss_curves, loss_parts
-from lesson.figures.matrices import matrix_heatmap
+from lesson.figures.dataset import class_counts
+from lesson.figures.matrices import class_bars, matrix_heatmap
 from lesson.figures.regions import probability_simplex
+from lesson.figures.steps import probability_bars
 from lesson.figures.style import (
     MAX_LOG_LABELS,
     for_projector,
@@ -50,9 +54,20 @@ def test_for_projector_fixes_the_size_of_heatmap_values():
 
 
 def test_log_axis_labels_every_power_of_ten_over_a_few_decades():
-    axis = log_axis([np.array([0.05, 0.3, 1.2]), np.array([0.2, np.nan])])
+    axis = log_axis([np.array([0.005, 0.3, 1.2]), np.array([0.2, np.nan])])
 
     assert axis == {"type": "log", "dtick": 1, "exponentformat": "power"}
+
+
+def test_log_axis_over_less_than_two_decades_labels_round_values():
+    # The sweep's λ curves at the article's settings: from about 0.3 to 1.6.
+    axis = log_axis([np.array([0.31, 0.9, 1.6])])
+
+    assert axis["tickvals"] == [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    assert axis["ticktext"] == ["0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1"]
+
+    wider = log_axis([np.array([0.03, 2.0])])
+    assert wider["tickvals"] == [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
 
 
 def test_log_axis_thins_its_labels_over_a_diverging_runs_decades():
@@ -89,3 +104,38 @@ def test_a_short_run_labels_whole_iterations_only():
 def test_a_long_run_leaves_the_iteration_labels_to_plotly():
     assert iteration_axis(10)["dtick"] == 1
     assert "dtick" not in iteration_axis(11)
+
+
+# Labels that look like numbers: uploads whose classes are 7, 5 and 3.
+NUMBER_CLASSES = ("7", "5", "3")
+NUMBER_FEATURES = ("10", "20")
+
+
+def _name_axes(fig) -> list:
+    """The figure's axes that carry class or feature names."""
+    axes = [
+        fig.layout[name] for name in fig.layout if name.startswith(("xaxis", "yaxis"))
+    ]
+    return [axis for axis in axes if axis.title.text in ("class", "feature", "f", "j")]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: matrix_heatmap(np.ones((2, 3)), NUMBER_FEATURES, NUMBER_CLASSES, "W",
+                               row_title="f", column_title="j"),
+        lambda: class_bars(np.array([1.0, 2.0, 3.0]), NUMBER_CLASSES, "Z", "Z"),
+        lambda: probability_bars(np.array([0.2, 0.3, 0.5]), NUMBER_CLASSES, "A"),
+        lambda: class_counts(np.array([3, 4, 5]), np.array([1, 1, 1]), NUMBER_CLASSES),
+        lambda: compare.gradient_heatmaps(
+            {"manual": np.ones((2, 3)), "nn": np.ones((2, 3))},
+            NUMBER_FEATURES, NUMBER_CLASSES, 1,
+        ),
+    ],
+)  # fmt: skip
+def test_names_that_look_like_numbers_stay_names_on_their_axes(build):
+    fig = build()
+
+    axes = _name_axes(fig)
+    assert axes, "the figure has no axis titled with names"
+    assert all(axis.type == "category" for axis in axes)

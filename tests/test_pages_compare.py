@@ -135,6 +135,26 @@ def test_three_moving_lambda_changes_the_curves(open_page):
     assert not np.array_equal(after, before)
 
 
+def test_three_at_one_iteration_calls_the_curves_identical(open_page):
+    at = open_page(THREE, iterations=1)
+
+    assert not at.exception
+    assert "The three curves are identical" in texts(at)
+    assert "rounding" not in texts(at)
+
+
+def test_three_with_the_articles_settings_and_a_diverging_run_shows_finite_ends(
+    open_page,
+):
+    at = open_page(THREE, article_nn=True, **DIVERGING)
+
+    assert not at.exception
+    said = texts(at)
+    assert "The curves part: nn's last finite J is" in said
+    assert "training broke" in said
+    assert "J = nan" not in said and "J = inf" not in said
+
+
 def test_three_diverging_run_says_so_and_skips_what_is_not_finite(open_page):
     at = open_page(THREE, **DIVERGING)
 

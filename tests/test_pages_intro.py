@@ -94,6 +94,14 @@ def test_home_links_carry_the_sidebar_keys(open_page):
     assert "(./descent?learning_rate=10&lam=0.5)" in links
     assert "(./descent?standardize=true)" in links
     assert "(./three?article_nn=true)" in links
+    assert "lecture=" not in links
+
+
+def test_home_links_keep_lecture_mode_on(open_page):
+    at = open_page(HOME, lecture=True)
+    links = "\n".join(m.value for m in at.markdown)
+    assert "(./descent?learning_rate=10&lam=0.5&lecture=true)" in links
+    assert "(./three?article_nn=true&lecture=true)" in links
 
 
 def test_home_shows_the_training_loop(open_page):

@@ -188,9 +188,14 @@ def test_descent_train_live_says_where_a_diverging_run_broke(open_page):
     at.button(key="descent_live").click().run()
 
     assert not at.exception
-    assert any(c.value == "Iteration 300 of 300" for c in at.caption)
+    # Not "Iteration 300 of 300", which reads as a run that went well.
+    assert not any(c.value.startswith("Iteration 300") for c in at.caption)
     [live] = [w.value for w in at.warning if "the curve stops" in w.value]
-    assert re.match(r"Training broke at iteration \d+: the curve stops", live)
+    assert re.match(
+        r"Training broke at iteration \d+: 300 of 300 steps have run, and the "
+        "curve stops at the last finite loss",
+        live,
+    )
 
 
 def test_descent_play_stops_at_the_last_iteration_and_restarts_from_the_first(
@@ -205,3 +210,16 @@ def test_descent_play_stops_at_the_last_iteration_and_restarts_from_the_first(
     assert at.slider(key="descent_iteration").value == 10
     at.button(key="descent_play").click().run()
     assert at.slider(key="descent_iteration").value == 2  # from 1, one frame on
+
+
+def test_loss_lam_bars_of_very_different_heights_say_so(open_page):
+    # At α = 10 some λ end near 1 and others in the millions.
+    at = open_page("chapters/loss.py", learning_rate=10.0, lam=1.0)
+
+    assert not at.exception
+    assert any("the small bars are too low to see" in c.value for c in at.caption)
+    notes = chart(at, "loss_lams")["layout"]["annotations"]
+    assert any(note["text"] == "diverged" or note["y"] > 100 for note in notes)
+
+    calm = open_page("chapters/loss.py")
+    assert not any("too low to see" in c.value for c in calm.caption)

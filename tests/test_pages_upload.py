@@ -414,6 +414,23 @@ def test_a_new_file_with_other_columns_starts_from_its_own_defaults(uploaded):
     assert used(at).dataset.k == 10
 
 
+def test_columns_left_out_of_one_file_stay_in_another_with_the_same_names(uploaded):
+    # a and b hold text in the first file and are left out; the second file
+    # has the same columns, all numbers, and must get its own features.
+    text = b"a,b,c,kind\nred,1x,1,x\nblue,2y,2,y\nred,3x,3,x\nblue,4y,4,y\n"
+    at = uploaded("words.csv", text)
+    at.multiselect(key=upload.FEATURES_KEY).set_value(["a", "b", "c"]).run()
+    at.button(key=upload.LEAVE_OUT_KEY).click().run()
+    assert at.multiselect(key=upload.FEATURES_KEY).value == ["c"]
+
+    numbers = b"a,b,c,kind\n1,2,3,x\n4,5,6,y\n7,8,9,x\n1,1,1,y\n"
+    at = uploaded("numbers.csv", numbers, at=at)
+
+    assert not errors(at)
+    assert at.multiselect(key=upload.FEATURES_KEY).value == ["a", "b", "c"]
+    assert used(at).dataset.feature_names == ("a", "b", "c")
+
+
 # Every page, on data of other shapes.
 
 
@@ -499,3 +516,26 @@ def test_a_data_set_too_small_for_the_train_fraction_gets_a_message(uploaded):
     messages = " ".join(e.value for e in at.error)
     assert "cannot be split" in messages
     assert "choose a fraction from 0.333 to 0.667" in messages
+
+
+@pytest.mark.parametrize(
+    "page, key, chosen, kept",
+    [
+        ("chapters/data.py", "data_rows", (46, 57), (8, 8)),
+        ("chapters/forward.py", "forward_sample", 100, 6),
+        ("chapters/softmax.py", "softmax_sample", 140, 8),
+    ],
+)
+def test_a_row_chosen_in_iris_is_pulled_inside_a_smaller_upload(
+    uploaded, open_page, page, key, chosen, kept
+):
+    # number_labels.csv has 9 rows: 7 to train at the default train fraction.
+    at = open_page(page, data="upload")
+    at.session_state[key] = chosen
+    at.run()
+
+    at = uploaded("number_labels.csv", at=at)
+
+    assert not at.exception, [e.value for e in at.exception]
+    widget = at.slider(key=key) if key == "data_rows" else at.number_input(key=key)
+    assert widget.value == kept

@@ -207,8 +207,14 @@ def _side_by_side(names: Sequence[str]) -> dict:
             "anchor": f"y{column}",
             "domain": [start, end],
             "title": "class",
+            "type": "category",
         }
-        y_axis = {"anchor": f"x{column}", "domain": [0.0, 1.0], "autorange": "reversed"}
+        y_axis = {
+            "anchor": f"x{column}",
+            "domain": [0.0, 1.0],
+            "autorange": "reversed",
+            "type": "category",
+        }
         if column == 1:
             y_axis["title"] = "feature"
         else:
@@ -308,7 +314,7 @@ def class_accuracy_bars(
         layout=layout(
             height=340,
             barmode="group",
-            xaxis={"title": "true class  y"},
+            xaxis={"title": "true class  y", "type": "category"},
             yaxis={
                 "title": "accuracy in the class",
                 "range": [0, 1.15],

@@ -44,7 +44,7 @@ def class_counts(
         layout=layout(
             height=300,
             barmode="stack",
-            xaxis={"title": "class"},
+            xaxis={"title": "class", "type": "category"},
             yaxis={"title": "rows"},
             # Above the bars, where long class names, turned aslant, cannot reach it.
             legend={"x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
@@ -125,7 +125,7 @@ def one_hot_pair(
     )
     # Both panels share the rows, top to bottom; the column labels sit on top.
     rows_axis = {"domain": [0, 1], "type": "category", "autorange": "reversed"}
-    columns_axis = {"side": "top", "tickangle": 0}
+    columns_axis = {"side": "top", "tickangle": 0, "type": "category"}
     return go.Figure(
         data=[label_heatmap, one_hot_heatmap],
         layout=layout(

@@ -44,8 +44,10 @@ def matrix_heatmap(
         data=[heatmap],
         layout=layout(
             height=min(900, max(260, 28 * M.shape[0] + 120)),
-            xaxis={"title": column_title, "side": "bottom"},
-            yaxis={"title": row_title, "autorange": "reversed"},
+            # Names as names: Plotly would put labels such as "7", "5" and "3"
+            # on a number line, where cells overlap and miss their labels.
+            xaxis={"title": column_title, "side": "bottom", "type": "category"},
+            yaxis={"title": row_title, "autorange": "reversed", "type": "category"},
         ),
     )
 
@@ -71,5 +73,9 @@ def class_bars(
     )
     return go.Figure(
         data=[bars],
-        layout=layout(height=320, xaxis={"title": "class"}, yaxis={"title": y_title}),
+        layout=layout(
+            height=320,
+            xaxis={"title": "class", "type": "category"},
+            yaxis={"title": y_title},
+        ),
     )

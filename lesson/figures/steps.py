@@ -83,7 +83,7 @@ def probability_bars(
         layout=layout(
             title,
             height=300,
-            xaxis={"title": "class"},
+            xaxis={"title": "class", "type": "category"},
             yaxis={"title": "probability  A<sub>i</sub>", "range": [0, 1.15]},
         ),
     )
@@ -265,6 +265,14 @@ def lam_comparison(
         {"x": label, "y": 0, "text": "diverged", "showarrow": False, "yshift": 12}
         for label in np.array(labels)[broken]
     ]
+    # Each bar's total above it, readable when one bar dwarfs the others.
+    totals = data_terms + l2_terms
+    notes += [
+        {"x": label, "y": total, "text": number_text(total), "showarrow": False,
+         "yshift": 10}
+        for label, total, gone in zip(labels, totals, broken, strict=True)
+        if not gone
+    ]  # fmt: skip
     return go.Figure(
         data=bars,
         layout=layout(

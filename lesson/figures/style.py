@@ -79,11 +79,32 @@ def log_axis(values: list[np.ndarray]) -> dict:
     # would overflow to inf.
     logs = np.log10(positive.astype(np.float64))
     decades = logs.max() - logs.min() if len(positive) else 0.0
+    if 0 < decades < 2:
+        # Within a decade or two, powers of ten alone leave one label or none.
+        ticks = _log_ticks(logs.min(), logs.max())
+        if ticks:
+            return {
+                "type": "log",
+                "tickvals": ticks,
+                "ticktext": [f"{t:g}" for t in ticks],
+            }
     return {
         "type": "log",
         "dtick": max(1, math.ceil(decades / MAX_LOG_LABELS)),
         "exponentformat": "power",
     }
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Round values between 10**low and 10**high: 1, 2, 5 times a power of ten,
+    or every digit where that gives fewer than three; [] if even that does."""
+    powers = range(math.floor(low), math.ceil(high) + 1)
+    for mantissas in ((1, 2, 5), range(1, 10)):
+        ticks = [float(f"{m}e{p}") for p in powers for m in mantissas]
+        ticks = [t for t in ticks if 10**low <= t <= 10**high]
+        if len(ticks) >= 3:
+            return ticks
+    return []
 
 
 def merged(base: dict, more: dict) -> dict:

@@ -113,3 +113,34 @@ def test_a_link_with_values_the_controls_cannot_take_says_what_it_used(
     tab.press_slider("learning_rate", "ArrowRight")
     assert tab.shown("learning_rate") == "0.5"
     assert tab.query().get("learning_rate") == "0.5"
+
+
+FONT_SIZES = """
+() => {
+  const px = (selector) => {
+    const element = document.querySelector(selector);
+    return element ? parseFloat(getComputedStyle(element).fontSize) : null;
+  };
+  return {
+    text: px('.stMainBlockContainer [data-testid="stMarkdownContainer"] p'),
+    metric: px('[data-testid="stMetricValue"] p'),
+    sidebar: px('section[data-testid="stSidebar"] label p'),
+  };
+}
+"""
+
+
+def test_lecture_mode_enlarges_text_metrics_and_the_sidebar(tab, new_tab, server):
+    tab.open("")
+    tab.wait_for_drawn()
+    default = tab.page.evaluate(FONT_SIZES)
+
+    lecture = new_tab(server)
+    lecture.open("", lecture="true")
+    lecture.wait_for_drawn()
+    large = lecture.page.evaluate(FONT_SIZES)
+
+    assert None not in default.values(), default
+    # Every one grows; a metric's value once shrank, caught by the rule for text.
+    for part in default:
+        assert large[part] > default[part], (part, default, large)
