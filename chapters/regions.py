@@ -80,7 +80,10 @@ ui.show_figure(figure, key="regions_figure")
 st.caption(
     f"After {t} iterations on these two features: training accuracy "
     f"{run.train_accuracy[t]:.1%}, test accuracy {run.test_accuracy[t]:.1%}. "
-    "Circles are training rows; diamonds are the held-out test rows."
+    "Circles are training rows; diamonds are the held-out test rows. Hovering "
+    "over the plane names the class by its number j: "
+    + ", ".join(f"{j} {name}" for j, name in enumerate(ctx.dataset.class_names))
+    + "."
 )
 if s.standardize:
     st.caption(

@@ -94,8 +94,11 @@ def test_decision_regions_colour_each_cell_by_class_then_show_the_rows(petal_run
     assert (heatmap.zmin, heatmap.zmax) == (0, 3)
     stops = [position for position, _ in heatmap.colorscale]
     assert stops[0] == 0 and stops[-1] == 1 and stops == sorted(stops)
-    np.testing.assert_allclose(heatmap.customdata, A.max(axis=-1), rtol=1e-6)
-    assert "largest A = %{customdata" in heatmap.hovertemplate
+    customdata = np.asarray(heatmap.customdata)
+    np.testing.assert_allclose(customdata[..., 0], A.max(axis=-1), rtol=1e-6)
+    np.testing.assert_array_equal(customdata[..., 1], A.argmax(axis=-1))
+    assert "largest A = %{customdata[0]" in heatmap.hovertemplate
+    assert "predicted class j = %{customdata[1]}" in heatmap.hovertemplate
 
     assert points[0].marker.color == class_color(0)
     assert points[1].marker.symbol == "diamond"

@@ -47,6 +47,9 @@ def test_regions_start_on_petal_length_and_width_and_follow_the_choice(open_page
     assert spec["layout"]["xaxis"]["title"]["text"] == "PetalLengthCm"
     (heatmap,) = traces(spec, "heatmap")
     assert heatmap["zmax"] == 3
+    # The hover gives the class number; the caption says which name it stands for.
+    names = "0 Iris-setosa, 1 Iris-versicolor, 2 Iris-virginica"
+    assert any(names in caption.value for caption in at.caption)
     assert sum(len(values(t["x"])) for t in traces(spec, "scatter")) == 150
 
     at.selectbox(key="regions_x").set_value("SepalLengthCm").run()

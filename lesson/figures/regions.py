@@ -102,12 +102,17 @@ def decision_regions(
             zmin=0,
             zmax=k,
             colorscale=colorscale,
-            customdata=np.where(shown, top, np.nan).astype(np.float32),
+            # Per cell: its largest A and its class j, for the hover text.
+            customdata=np.stack(
+                [np.where(shown, top, np.nan), np.where(shown, predicted, np.nan)],
+                axis=-1,
+            ).astype(np.float32),
             showscale=False,
             hoverongaps=False,
             name="predicted class",
-            hovertemplate=f"{feature_names[0]} = %{{x:.3g}}<br>{feature_names[1]} = "
-            "%{y:.3g}<br>largest A = %{customdata:.3f}<extra></extra>",
+            hovertemplate="predicted class j = %{customdata[1]}"
+            f"<br>{feature_names[0]} = %{{x:.3g}}<br>{feature_names[1]} = "
+            "%{y:.3g}<br>largest A = %{customdata[0]:.3f}<extra></extra>",
         )
     ]
     for j, name in enumerate(class_names):
