@@ -119,6 +119,7 @@ else:
     names = list(data.feature_names)
     petal = [name for name in names if "petal" in name.lower()]
     defaults = petal[:2] if len(petal) >= 2 else names[:2]
+    typed = {key: ui.typed_in_link(key) for key in ("data_x", "data_y")}
     # Other data brings other columns: a choice it lacks falls back to a default.
     for key, default in zip(("data_x", "data_y"), defaults, strict=True):
         if st.session_state.get(key) not in names:
@@ -126,6 +127,8 @@ else:
     left, right = st.columns(2)
     x_name = left.selectbox("Feature across", names, key="data_x", bind="query-params")
     y_name = right.selectbox("Feature up", names, key="data_y", bind="query-params")
+    for key, name in (("data_x", x_name), ("data_y", y_name)):
+        ui.say_if_not_taken(key, typed[key], name, "a feature of this data")
     x_feature, y_feature = names.index(x_name), names.index(y_name)
     s = ctx.settings
     figure = ui.cached_figure(

@@ -23,6 +23,7 @@ st.markdown(
 )
 st.latex(r"A = \operatorname{softmax}(XW + b), \qquad \hat y = \arg\max_j A_j")
 
+typed = ui.typed_in_link("export_implementation")
 implementation = st.selectbox(
     "Implementation",
     IMPLEMENTATIONS,
@@ -30,6 +31,9 @@ implementation = st.selectbox(
     bind="query-params",
     help="All three start from the same W and b and end at the same numbers, "
     "up to float rounding.",
+)
+ui.say_if_not_taken(
+    "export_implementation", typed, implementation, "manual, autograd or nn"
 )
 run = ctx.run(implementation)
 ui.show_trouble(run)

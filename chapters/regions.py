@@ -30,6 +30,7 @@ if len(names) < 2:
     st.info("This data set has a single feature; decision regions need two.")
     st.stop()
 
+typed = {key: ui.typed_in_link(key) for key in ("regions_x", "regions_y")}
 # Petal length and width separate the Iris species best; elsewhere the first two.
 preferred = ("PetalLengthCm", "PetalWidthCm")
 defaults = preferred if set(preferred) <= set(names) else names[:2]
@@ -39,6 +40,8 @@ for key, default in zip(("regions_x", "regions_y"), defaults, strict=True):
 left, right = st.columns(2)
 x_name = left.selectbox("Feature across", names, key="regions_x", bind="query-params")
 y_name = right.selectbox("Feature up", names, key="regions_y", bind="query-params")
+for key, name in (("regions_x", x_name), ("regions_y", y_name)):
+    ui.say_if_not_taken(key, typed[key], name, "a feature of this data")
 if x_name == y_name:
     st.info("Choose two different features.")
     st.stop()

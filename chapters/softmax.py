@@ -31,6 +31,7 @@ ui.show_trouble(run)
 # One example, at the random start and after training.
 st.subheader("One example, before and after training")
 ui.keep_inside("softmax_sample", 0, dataset.m - 1)
+typed = ui.typed_in_link("softmax_sample")
 row = st.number_input(
     f"Row of the data set (0 to {dataset.m - 1})",
     min_value=0,
@@ -40,6 +41,8 @@ row = st.number_input(
     bind="query-params",
     width=260,
 )
+takes = f"a whole number from 0 to {dataset.m - 1}"
+ui.say_if_not_taken("softmax_sample", typed, row, takes)
 # The split shuffled the rows; find this row among the train and test features.
 order = torch.cat([problem.train_rows, problem.test_rows])
 position = int(torch.argsort(order)[row])

@@ -136,6 +136,7 @@ t = 1
 if s.iterations > 1:
     # A shorter run than the last one: keep the chosen iteration inside it.
     ui.keep_inside("three_iteration", 1, s.iterations)
+    typed = ui.typed_in_link("three_iteration")
     t = st.slider(
         "Iteration t",
         1,
@@ -144,6 +145,8 @@ if s.iterations > 1:
         bind="query-params",
         help="dW and db of iteration t, computed at the W and b after t - 1 updates.",
     )
+    takes = f"a whole number from 1 to {s.iterations}"
+    ui.say_if_not_taken("three_iteration", typed, t, takes)
 grads = {name: run.weight_grads[t - 1] for name, run in runs.items()}
 bias_grads = {name: run.bias_grads[t - 1] for name, run in runs.items()}
 ui.show_figure(

@@ -99,8 +99,10 @@ def _link_values() -> tuple[dict[str, str], dict[str, list[str]]]:
     return once, repeated
 
 
-def _means(typed: str, value) -> bool:
+def means(typed: str, value) -> bool:
     """Whether a URL's text stands for the value a control ended up with."""
+    if isinstance(value, str):
+        return typed == value
     try:
         if isinstance(value, bool):
             return typed.strip().lower() == str(value).lower()
@@ -145,7 +147,7 @@ def _snapped(typed: dict[str, str]) -> dict[str, float | int]:
     return {
         key: value
         for key, value in nearest.items()
-        if value is not None and not _means(typed[key], value)
+        if value is not None and not means(typed[key], value)
     }
 
 
@@ -160,7 +162,7 @@ def _link_notice(
     ]
     for key, text in typed.items():
         value = getattr(settings, key)
-        if _means(text, value):
+        if means(text, value):
             continue
         # A number was replaced by one the control takes; text, by its value.
         verb = "uses" if _nearest(key, text) is not None else "shows"

@@ -16,7 +16,7 @@ import streamlit as st
 
 from lesson import runs, upload
 from lesson.figures.style import for_projector
-from lesson.settings import Settings, draw_sidebar
+from lesson.settings import Settings, draw_sidebar, means
 from softmax_core import Dataset, Problem, Run
 from softmax_core.training import divergence_advice
 
@@ -148,6 +148,24 @@ def show_trouble(run: Run) -> None:
     if found:
         level, message = found
         (st.error if level == "error" else st.warning)(message)
+
+
+def typed_in_link(key: str) -> str | None:
+    """The link's text for a page's control, before the control's first draw.
+
+    After that first draw the control holds what the person chose, and the URL
+    follows it, so only the link a page was opened with is read.
+    """
+    return None if key in st.session_state else st.query_params.get(key)
+
+
+def say_if_not_taken(key: str, typed: str | None, value, takes: str) -> None:
+    """A caption under a control whose value in the link it could not take."""
+    if typed is not None and not means(typed, value):
+        st.caption(
+            f"The link's {key}={typed!r} is not a value this control takes "
+            f"({takes}), so it shows {value}."
+        )
 
 
 def keep_inside(key: str, low: int, high: int) -> None:
