@@ -49,21 +49,24 @@ st.markdown(
     "rows predicted right, every count off it is a mistake. Look for the pair of "
     "classes that shares the off-diagonal counts."
 )
-for column, (split, (C, *_)) in zip(st.columns(2), results.items(), strict=True):
-    with column:
-        right, total = int(C.trace()), int(C.sum())
-        st.markdown(f"**{split}**: {right}/{total} right ({right / total:.1%})")
-        ui.show_figure(
-            compare.confusion_heatmap(C, dataset.class_names),
-            key=f"accuracy_confusion_{split}",
-        )
+confusions = {split: C for split, (C, *_) in results.items()}
+st.markdown(
+    " · ".join(
+        f"**{split}**: {int(C.trace())}/{int(C.sum())} right "
+        f"({C.trace() / C.sum():.1%})"
+        for split, C in confusions.items()
+    )
+)
+ui.show_figure(
+    compare.confusion_heatmaps(confusions, dataset.class_names),
+    key="accuracy_confusion",
+)
 
 st.subheader("Accuracy class by class")
 st.markdown(
     "Each bar is the share of one class's rows predicted right; the count is "
     "written above it. A class far below the others is where the model struggles."
 )
-confusions = {split: C for split, (C, *_) in results.items()}
 ui.show_figure(
     compare.class_accuracy_bars(confusions, dataset.class_names),
     key="accuracy_per_class",

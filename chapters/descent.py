@@ -8,7 +8,7 @@ import streamlit as st
 from lesson import ui
 from lesson.figures.curves import loss_curves
 from lesson.figures.steps import (
-    heatmap,
+    iteration_gradients,
     live_loss,
     number_text,
     update_latex,
@@ -70,15 +70,8 @@ def show_iteration(t: int) -> None:
     ui.show_figure(curve, key="descent_loss")
 
     features, classes = dataset.feature_names, dataset.class_names
-    dW_map = heatmap(dW, features, classes, "dW", "feature", "class")
-    db_map = heatmap(db[None], ["db"], classes, "db", "", "class", height=200)
-    # Side by side while there are few classes; many need the whole width.
-    few = len(classes) <= 5
-    left, right = st.columns([3, 2]) if few else (st.container(), st.container())
-    with left:
-        ui.show_figure(dW_map, key="descent_dW")
-    with right:
-        ui.show_figure(db_map, key="descent_db")
+    gradients = iteration_gradients(dW, db, features, classes)
+    ui.show_figure(gradients, key="descent_gradients")
 
     st.markdown(f"The update of iteration {t}, with α = {settings.learning_rate:g}:")
     for name, before, grad, after, rows in (
@@ -106,12 +99,13 @@ def step_through() -> None:
     if playing:
         move(math.ceil(T / PLAY_FRAMES))
 
-    previous, following, play, _ = st.columns([1, 1, 1, 3])
-    previous.button("◀ Previous", on_click=move, args=(-1,), key="descent_previous")
-    following.button("Next ▶", on_click=move, args=(1,), key="descent_next")
-    play.button(
-        "■ Stop" if playing else "▶ Play", on_click=play_or_stop, key="descent_play"
-    )
+    # Each button as wide as its label, so lecture mode's larger text fits.
+    with st.container(horizontal=True):
+        st.button("◀ Previous", on_click=move, args=(-1,), key="descent_previous")
+        st.button("Next ▶", on_click=move, args=(1,), key="descent_next")
+        st.button(
+            "■ Stop" if playing else "▶ Play", on_click=play_or_stop, key="descent_play"
+        )
     typed = ui.typed_in_link("descent_iteration")
     t = st.slider("Iteration", 1, T, key="descent_iteration", bind="query-params")
     ui.say_if_not_taken("descent_iteration", typed, t, f"a whole number from 1 to {T}")

@@ -231,18 +231,29 @@ def test_gradient_heatmaps_survive_values_that_are_not_finite():
     assert fig.layout.coloraxis.cmax == 1
 
 
-def test_confusion_heatmap_colours_by_share_and_writes_counts():
-    C = np.array([[8, 2, 0], [0, 5, 0], [1, 0, 9]])
+def test_confusion_heatmaps_colour_by_share_and_write_counts_side_by_side():
+    train_C = np.array([[8, 2, 0], [0, 5, 0], [1, 0, 9]])
+    test_C = np.array([[2, 0, 0], [0, 0, 0], [0, 1, 3]])
 
-    fig = compare.confusion_heatmap(C, CLASSES)
+    fig = compare.confusion_heatmaps({"train": train_C, "test": test_C}, CLASSES)
 
-    (trace,) = fig.data
-    np.testing.assert_allclose(trace.z[0], [0.8, 0.2, 0.0])
-    np.testing.assert_array_equal(trace.customdata, C)
-    np.testing.assert_array_equal(trace.text, C)
-    assert list(trace.x) == list(trace.y) == list(CLASSES)
+    train, test = fig.data
+    np.testing.assert_allclose(train.z[0], [0.8, 0.2, 0.0])
+    np.testing.assert_array_equal(train.customdata, train_C)
+    np.testing.assert_array_equal(test.text, test_C)
+    # A class with no rows in a split is a row of zeros, not of NaN.
+    np.testing.assert_array_equal(test.z[1], [0, 0, 0])
+    assert list(train.x) == list(train.y) == list(CLASSES)
+    assert (test.xaxis, test.yaxis) == ("x2", "y2")
+    assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]
     assert fig.layout.xaxis.title.text == "predicted class"
     assert fig.layout.yaxis.title.text == "true class  y"
+    assert fig.layout.yaxis2.matches == "y"
+    assert [note.text for note in fig.layout.annotations] == [
+        "<b>train</b>",
+        "<b>test</b>",
+    ]
+    assert "test: true" in test.hovertemplate
 
 
 def test_class_accuracy_bars_one_trace_per_split_in_class_colours():

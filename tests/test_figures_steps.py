@@ -133,6 +133,43 @@ def test_heatmap_of_nothing_finite_still_draws():
     fig.to_json()
 
 
+def test_iteration_gradients_put_dw_above_db_each_on_its_own_scale():
+    dW = np.array([[1.0, -2.0, 0.5], [0.25, 0.0, -1.0]])
+    db = np.array([0.01, -0.03, 0.02])
+    fig = steps.iteration_gradients(dW, db, ["f1", "f2"], ["7", "5", "3"])
+    upper, lower = fig.data
+    assert np.array_equal(np.asarray(upper.z, dtype=float), dW)
+    assert np.array_equal(np.asarray(lower.z, dtype=float)[0], db)
+    assert (upper.zmax, lower.zmax) == (2.0, 0.03)
+    assert (upper.xaxis, upper.yaxis, lower.xaxis, lower.yaxis) == (
+        "x",
+        "y",
+        "x2",
+        "y2",
+    )
+    # dW's rows above db's, apart, each with its colour bar beside them.
+    (dW_low, dW_high), (db_low, db_high) = (
+        fig.layout.yaxis.domain,
+        fig.layout.yaxis2.domain,
+    )
+    assert db_high < dW_low
+    assert dW_low < upper.colorbar.y < dW_high
+    assert db_low < lower.colorbar.y < db_high
+    # Class names that look like numbers stay names, on one shared axis.
+    assert fig.layout.xaxis.matches == "x2"
+    assert fig.layout.xaxis2.type == fig.layout.yaxis.type == "category"
+    assert not fig.layout.annotations
+
+
+def test_iteration_gradients_say_where_nothing_is_finite():
+    dW = np.ones((4, 3))
+    fig = steps.iteration_gradients(dW, np.full(3, np.nan), list("abcd"), CLASSES)
+    (note,) = fig.layout.annotations
+    assert note.text == "every entry of db is inf or NaN"
+    assert note.y < fig.layout.yaxis2.domain[1]
+    fig.to_json()
+
+
 # The loss page.
 
 

@@ -190,8 +190,10 @@ def test_accuracy_shows_confusion_matrices_and_the_wrong_rows(open_page):
 
     shown = figures(at)
     heatmaps = [fig for fig in shown if fig["data"][0]["type"] == "heatmap"]
-    assert len(heatmaps) == 2
-    assert values(heatmaps[1]["data"][0]["customdata"]).sum() == 30
+    (confusion,) = heatmaps
+    train, test = confusion["data"]
+    assert values(train["customdata"]).sum() == 120
+    assert values(test["customdata"]).sum() == 30
     assert "**test**: 29/30 right (96.7%)" in texts(at)
 
     # One table per split; the test split of the article misses one row.

@@ -2,8 +2,10 @@
 
 import re
 
+import numpy as np
 import pytest
 
+from softmax_core import load_builtin, prepare, train
 from tests.pagetools import SETTINGS, chart, values, visit
 
 PAGES = ("chapters/softmax.py", "chapters/loss.py", "chapters/descent.py")
@@ -150,10 +152,15 @@ def test_descent_previous_stops_at_the_first_iteration(open_page):
 
 def test_descent_gradients_follow_the_iteration_and_learning_rate(open_page):
     at = open_page("chapters/descent.py")
-    first = chart(at, "descent_dW")["data"][0]["z"]
+    first = chart(at, "descent_gradients")["data"][0]["z"]
     marker = chart(at, "descent_loss")["data"][1]["x"]
     at.slider(key="descent_iteration").set_value(100).run()
-    assert chart(at, "descent_dW")["data"][0]["z"] != first
+    dW, db = chart(at, "descent_gradients")["data"]
+    assert dW["z"] != first
+    # The figure shows iteration 100's gradients, those of the cached run.
+    run = train(prepare(load_builtin("iris"), seed=-999), "manual", 0.1, 0.01, 250)
+    assert np.allclose(values(dW["z"]), run.weight_grads[99])
+    assert np.allclose(values(db["z"])[0], run.bias_grads[99])
     assert chart(at, "descent_loss")["data"][1]["x"] != marker
 
     update = [x.value for x in at.latex if "underbrace" in x.value]

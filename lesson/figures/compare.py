@@ -237,41 +237,83 @@ def _side_by_side(names: Sequence[str]) -> dict:
     return parts
 
 
-def confusion_heatmap(C: np.ndarray, class_names: Sequence[str]) -> go.Figure:
-    """The confusion matrix C (k, k): true class down, predicted class across.
+def confusion_heatmaps(
+    confusions: dict[str, np.ndarray], class_names: Sequence[str]
+) -> go.Figure:
+    """Each split's confusion matrix C (k, k) side by side, in one figure.
 
-    The counts are written into the cells; the colour of a cell is its share of
-    its row, so a class with few rows still shows where they went.
+    confusions maps a split ("train", "test") to its C: true class down,
+    predicted class across. The counts are written into the cells; the colour
+    of a cell is its share of its row, so a class with few rows still shows
+    where they went. One figure, not one per split: the browser redraws one
+    chart when the iterations change.
     """
-    C = np.asarray(C)
-    totals = C.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(totals > 0, C / totals, 0.0)
-    k = len(class_names)
-    heatmap = go.Heatmap(
-        z=share,
-        x=list(class_names),
-        y=list(class_names),
-        customdata=C,
-        text=C if k <= 12 else None,
-        texttemplate="%{text}" if k <= 12 else None,
-        colorscale="Blues",
-        zmin=0,
-        zmax=1,
-        showscale=False,
-        hovertemplate="true %{y}, predicted %{x}<br>%{customdata} rows "
-        "(%{z:.0%} of the true class)<extra></extra>",
-    )
+    k, panels = len(class_names), len(confusions)
+    width, gap = 1 / panels, 0.06
+    written = k <= 12
+    traces, titles, axes = [], [], {}
+    for index, (split, C) in enumerate(confusions.items()):
+        C = np.asarray(C)
+        totals = C.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(totals > 0, C / totals, 0.0)
+        suffix = str(index + 1) if index else ""
+        traces.append(
+            go.Heatmap(
+                z=share,
+                x=list(class_names),
+                y=list(class_names),
+                customdata=C,
+                text=C if written else None,
+                texttemplate="%{text}" if written else None,
+                colorscale="Blues",
+                zmin=0,
+                zmax=1,
+                showscale=False,
+                xaxis=f"x{suffix}",
+                yaxis=f"y{suffix}",
+                hovertemplate=f"{split}: true %{{y}}, predicted %{{x}}<br>"
+                "%{customdata} rows (%{z:.0%} of the true class)<extra></extra>",
+            )
+        )
+        low = index * width + (gap / 2 if index else 0)
+        high = (index + 1) * width - (gap / 2 if index < panels - 1 else 0)
+        titles.append(
+            {
+                "text": f"<b>{split}</b>",
+                "font": {"size": 15},
+                "x": (low + high) / 2,
+                "y": 1,
+                "xref": "paper",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        )
+        axes[f"xaxis{suffix}"] = {
+            "title": "predicted class",
+            "domain": [low, high],
+            "type": "category",
+            "anchor": f"y{suffix}",
+        }
+        # The true classes are named once, beside the first matrix.
+        axes[f"yaxis{suffix}"] = {
+            "type": "category",
+            "autorange": "reversed",
+            "anchor": f"x{suffix}",
+            **(
+                {"title": "true class  y"}
+                if not index
+                else {"matches": "y", "showticklabels": False}
+            ),
+        }
     return go.Figure(
-        data=[heatmap],
+        data=traces,
         layout=layout(
-            height=min(700, max(280, 36 * k + 140)),
-            xaxis={"title": "predicted class", "side": "bottom", "type": "category"},
-            yaxis={
-                "title": "true class  y",
-                "autorange": "reversed",
-                "type": "category",
-            },
+            height=min(700, max(300, 36 * k + 160)),
+            annotations=titles,
+            margin={"t": 40},
+            **axes,
         ),
     )
 

@@ -187,6 +187,65 @@ def heatmap(
     return fig
 
 
+def iteration_gradients(
+    dW: np.ndarray,
+    db: np.ndarray,
+    feature_names: Sequence[str],
+    class_names: Sequence[str],
+) -> go.Figure:
+    """dW (n, k) above db (k,) in one figure, over one shared axis of classes.
+
+    Each keeps its own colour scale, with its colour bar beside its rows: db is
+    often far smaller than dW. One figure the whole width of the page stays
+    legible where two side by side would squeeze their numbers (a projector at
+    1024 pixels), and the browser redraws one chart per iteration, not two.
+    """
+    n = len(feature_names)
+    # Rows of equal height: db's one row takes its share, and at least 15%.
+    db_share = max(0.15, 1 / (n + 1))
+    gap = 0.08
+    domains = {"dW": [db_share + gap, 1.0], "db": [0.0, db_share]}
+    parts = (
+        ("dW", dW, feature_names, "x", "y"),
+        ("db", np.asarray(db)[None], ["db"], "x2", "y2"),
+    )
+    traces, notes = [], []
+    for name, M, rows, xaxis, yaxis in parts:
+        single = heatmap(M, rows, class_names, name)
+        trace = single.data[0]
+        low, high = domains[name]
+        trace.update(xaxis=xaxis, yaxis=yaxis)
+        # Centred on its rows; db's single row is too short for a readable bar,
+        # so its bar keeps a fixed length and may reach past the row.
+        trace.colorbar.update(y=(low + high) / 2, yanchor="middle", title_side="right")
+        if name == "db":
+            trace.colorbar.update(lenmode="pixels", len=100)
+        else:
+            trace.colorbar.update(len=high - low)
+        traces.append(trace)
+        # heatmap's note for a matrix with no finite entry, moved to its rows.
+        for note in single.layout.annotations:
+            notes.append(note.update(y=(low + high) / 2))
+    category = {"type": "category"}
+    return go.Figure(
+        data=traces,
+        layout=layout(
+            height=min(900, 28 * (n + 1) + 200),
+            annotations=notes,
+            # The classes label the lower axis only; the upper one follows it.
+            xaxis={**category, "matches": "x2", "showticklabels": False},
+            xaxis2={**category, "title": "class", "anchor": "y2"},
+            yaxis={
+                **category,
+                "title": "feature",
+                "domain": domains["dW"],
+                "autorange": "reversed",
+            },
+            yaxis2={**category, "domain": domains["db"], "anchor": "x2"},
+        ),
+    )
+
+
 def sample_costs(
     costs: np.ndarray,
     rows: np.ndarray,
