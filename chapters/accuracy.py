@@ -91,7 +91,8 @@ for split, tab in zip(order, st.tabs([f"{s} rows" for s in order]), strict=True)
             for name in table.columns
             if name.startswith("P(")
         }
-        tab.dataframe(table, hide_index=True, column_config=probabilities)
+        with tab:
+            ui.show_table(table, hide_index=True, column_config=probabilities)
 st.caption(
     "The row column numbers the data rows from 0, in the order the file has them; "
     "in a CSV file, row r stands on line r + 2, below the header."

@@ -36,7 +36,7 @@ labels = pd.DataFrame(
 )  # fmt: skip
 table = pd.concat([labels, pd.DataFrame(X, columns=list(data.feature_names))], axis=1)
 table.index.name = "row i"
-st.dataframe(table, height=300)
+ui.show_table(table, height=300)
 
 st.subheader("The label map")
 st.markdown(
@@ -53,7 +53,7 @@ label_map = pd.DataFrame(
      "train rows": train_counts, "test rows": test_counts},
     index=pd.Index(data.class_names, name="class name"),
 )  # fmt: skip
-st.dataframe(label_map, width="content")
+ui.show_table(label_map, width="content")
 
 st.subheader("One-hot labels")
 st.markdown(

@@ -82,7 +82,7 @@ def show_iteration(t: int) -> None:
             st.latex(update_latex(name, before, grad, after, settings.learning_rate))
         else:
             table = update_table(name, before, grad, after, rows, classes)
-            st.dataframe(table, hide_index=True, height=min(400, 35 * len(table) + 40))
+            ui.show_table(table, hide_index=True, height=min(400, 35 * len(table) + 40))
 
 
 # The step-through lives in a fragment: while playing, a timer reruns only it.

@@ -44,7 +44,7 @@ table = pd.DataFrame(
     index=[*ctx.dataset.feature_names, BIAS_ROW],
     columns=list(ctx.dataset.class_names),
 )
-st.dataframe(table, width="stretch", height=min(35 * len(table) + 40, 420))
+ui.show_table(table, height=min(35 * len(table) + 40, 420))
 
 stem = f"softmax_{ctx.dataset_key}_{implementation}"
 left, middle, right = st.columns(3)

@@ -60,9 +60,8 @@ st.markdown(
     f"Its features X_i, as training sees them{scaled}:"
 )
 X_i = problem.X_train[i : i + 1]  # (1, n): a row of X keeps its matrix shape
-st.dataframe(
-    pd.DataFrame(X_i.numpy(), columns=list(data.feature_names), index=["X_i"]),
-    width="stretch",
+ui.show_table(
+    pd.DataFrame(X_i.numpy(), columns=list(data.feature_names), index=["X_i"])
 )
 
 # The same row through the start W, b and through the trained ones.
@@ -91,7 +90,7 @@ for column, when, title in zip(st.columns(2), (0, 1), titles, strict=True):
         numbers = pd.DataFrame(
             [b[when].numpy(), Z_i[when]], index=["b", "Z_i"], columns=data.class_names
         )
-        st.dataframe(numbers, width="stretch")
+        ui.show_table(numbers)
         ui.show_figure(
             class_bars(
                 Z_i[when], data.class_names, "logit Z<sub>ij</sub>", "Z<sub>i</sub>"

@@ -106,7 +106,7 @@ with st.expander("Each feature's range"):
         {"min": X.min(axis=0), "mean": X.mean(axis=0), "max": X.max(axis=0)},
         index=pd.Index(data.feature_names, name="feature"),
     )
-    st.dataframe(summary, width="content", height="auto")
+    ui.show_table(summary, width="content")
     st.caption(
         "Features on very different scales make gradient descent slow; the "
         "Standardize toggle rescales each to mean 0 and standard deviation 1."

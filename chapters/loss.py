@@ -57,7 +57,7 @@ st.markdown(
     f"After {t} iterations, the {WORST_SHOWN} costliest rows (their mean over all "
     f"rows is the cross-entropy, {costs.mean():.4g}):"
 )
-st.dataframe(
+ui.show_table(
     {
         "row": rows[worst],
         "true class": [dataset.class_names[j] for j in y[worst]],

@@ -125,7 +125,7 @@ except ValueError as error:
 Z = torch.from_numpy(z)[None]
 naive, stable = formulas.naive_softmax(Z)[0].numpy(), formulas.softmax(Z)[0].numpy()
 ui.show_figure(naive_vs_stable(z, naive, stable), key="softmax_typed")
-st.dataframe(softmax_table(z, naive, stable), hide_index=True)
+ui.show_table(softmax_table(z, naive, stable), hide_index=True)
 if np.isnan(naive).any():
     st.markdown(
         "The naive formula returned **NaN**: an e^z overflowed to inf (and "

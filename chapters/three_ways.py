@@ -154,7 +154,7 @@ ui.show_figure(
     key="three_gradients",
 )
 db_table = pd.DataFrame(bias_grads, index=dataset.class_names).T
-st.dataframe(db_table.rename_axis("db").style.format("{:.6g}"))
+ui.show_table(db_table.rename_axis("db").style.format("{:.6g}"))
 
 left, right = st.columns(2)
 for column, label, arrays in ((left, "dW", grads), (right, "db", bias_grads)):

@@ -11,8 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from lesson import runs, upload
 from lesson.figures.style import for_projector
@@ -84,8 +87,56 @@ LECTURE_CSS = """
   section[data-testid="stSidebar"] p { font-size: 1.15rem; }
   [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
   [data-testid="stSliderTickBarMax"] { font-size: 1.1rem; }
+  .stMainBlockContainer [data-testid="stTable"] th,
+  .stMainBlockContainer [data-testid="stTable"] td { font-size: 1.3rem; }
 </style>
 """
+
+
+# Lecture mode draws a table of up to this many rows as HTML, which its CSS can
+# enlarge; a longer one stays a scrolling st.dataframe.
+LECTURE_TABLE_ROWS = 200
+
+
+def show_table(
+    data: pd.DataFrame | Styler | dict,
+    *,
+    height: int | None = None,
+    hide_index: bool | None = None,
+    width: str = "stretch",
+    column_config: dict | None = None,
+) -> None:
+    """Show a table: st.dataframe, or in lecture mode one a projector can read.
+
+    st.dataframe draws on a canvas whose font a page cannot enlarge, so in
+    lecture mode a table of up to LECTURE_TABLE_ROWS rows is drawn with
+    st.table instead, its numbers to six significant digits. column_config
+    applies to st.dataframe only; height, when given, becomes a scrolling
+    height in both.
+    """
+    frame = data.data if isinstance(data, Styler) else pd.DataFrame(data)
+    if not context().settings.lecture or len(frame) > LECTURE_TABLE_ROWS:
+        st.dataframe(
+            data,
+            height=height or "auto",
+            hide_index=hide_index,
+            width=width,
+            column_config=column_config,
+        )
+        return
+    styled = data if isinstance(data, Styler) else frame.style.format(_short_number)
+    # The larger text needs about half as much height again.
+    st.table(
+        styled,
+        hide_index=hide_index,
+        width=width,
+        height=int(height * 1.5) if height else "content",
+    )
+
+
+def _short_number(value):
+    """A float to six significant digits, as st.dataframe shows it; else as it is."""
+    return f"{value:.6g}" if isinstance(value, float | np.floating) else value
 
 
 def show_figure(fig: go.Figure, key: str | None = None, shared: bool = False) -> None:

@@ -259,3 +259,15 @@ def test_lecture_mode_enlarges_a_copy_not_the_figure_sessions_share(open_page):
 
     assert chart(lecture, "data_split")["layout"]["font"]["size"] == 20
     assert "font" not in chart(plain, "data_split")["layout"]
+
+
+def test_lecture_mode_draws_tables_a_projector_can_read(open_page):
+    plain = open_page(DATA)
+    lecture = open_page(DATA, lecture=True)
+
+    # The same rows, as a canvas table normally and as an HTML one for a hall.
+    assert len(lecture.dataframe) == 0
+    assert len(lecture.table) == len(plain.dataframe) > 0
+    shown, data = lecture.table[0].value, plain.dataframe[0].value
+    assert list(shown.columns) == list(data.columns)
+    assert len(shown) == len(data) == 150

@@ -144,3 +144,9 @@ def test_lecture_mode_enlarges_text_metrics_and_the_sidebar(tab, new_tab, server
     # Every one grows; a metric's value once shrank, caught by the rule for text.
     for part in default:
         assert large[part] > default[part], (part, default, large)
+    # Tables are HTML in lecture mode, so their text grows with the rest.
+    table = lecture.page.evaluate(
+        """() => parseFloat(getComputedStyle(document.querySelector(
+          '.stMainBlockContainer [data-testid="stTable"] td')).fontSize)"""
+    )
+    assert table > 1.2 * default["text"], (table, default)
