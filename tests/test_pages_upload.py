@@ -5,6 +5,8 @@ in tests/data/uploads/ goes through the page: what the sidebar says, what fix it
 offers, and that the pages keep working on the last data that loaded.
 """
 
+import html
+import json
 import os
 import re
 from pathlib import Path
@@ -22,6 +24,7 @@ from softmax_core.data import (
     load_builtin,
     read_table,
 )
+from tests.pagetools import figures
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_TIMEOUT = 120
@@ -539,3 +542,31 @@ def test_a_row_chosen_in_iris_is_pulled_inside_a_smaller_upload(
     assert not at.exception, [e.value for e in at.exception]
     widget = at.slider(key=key) if key == "data_rows" else at.number_input(key=key)
     assert widget.value == kept
+
+
+def test_names_that_look_like_html_are_printed_as_typed_in_every_chart(uploaded):
+    # Plotly reads a little HTML in its text: unescaped, these would be drawn
+    # in italics, bold, across two lines, or as "a < b", not as the file has them.
+    spelled = ["<i>width</i>", "<b>big</b>", "a &lt; b", "x<br>y"]
+    rows = [
+        f"{x:.1f},{z:.1f},{name}"
+        for x, z, name in [(1, 2, spelled[1]), (2, 1, spelled[2]), (5, 5, spelled[3])]
+        for _ in range(8)
+    ]
+    raw = ("<i>width</i>,height,kind\n" + "\n".join(rows) + "\n").encode()
+    at = uploaded("html_names.csv", raw)
+    charts = {}
+    for page in PAGES:
+        at.switch_page(page)
+        at.run()
+        assert_healthy(at)
+        charts[page] = json.dumps(figures(at))
+
+    def in_json(text: str) -> str:
+        return json.dumps(text)[1:-1]
+
+    for page, text in charts.items():
+        assert not [name for name in spelled if in_json(name) in text], page
+    everything = "".join(charts.values())
+    for name in spelled:
+        assert in_json(html.escape(name, quote=False)) in everything, name

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lesson.figures.matrices import DIVERGING
-from lesson.figures.style import IMPLEMENTATION_COLORS, class_color, layout
+from lesson.figures.style import IMPLEMENTATION_COLORS, as_text, class_color, layout
 from softmax_core import Run
 
 # Above this many cells per matrix, numbers written into cells overlap.
@@ -148,6 +148,8 @@ def gradient_heatmaps(
     One scale centred on zero: equal gradients look equal, and a wrong one
     stands out by its colour. Values not finite are left blank.
     """
+    feature_names = as_text(feature_names)
+    class_names = as_text(class_names)
     names = list(gradients)
     matrices = [np.asarray(gradients[key], dtype=np.float64) for key in names]
     finite = np.concatenate([M[np.isfinite(M)] for M in matrices])
@@ -248,6 +250,7 @@ def confusion_heatmaps(
     where they went. One figure, not one per split: the browser redraws one
     chart when the iterations change.
     """
+    class_names = as_text(class_names)
     k, panels = len(class_names), len(confusions)
     width, gap = 1 / panels, 0.06
     written = k <= 12
@@ -327,6 +330,7 @@ def class_accuracy_bars(
     their class's colour; the second split is hatched. A class with no rows in
     a split gets no bar, and says so.
     """
+    class_names = as_text(class_names)
     patterns = ("", "/", "x", ".")
     bars = []
     for index, (split, C) in enumerate(confusions.items()):

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lesson.figures.style import class_color, layout
+from lesson.figures.style import as_text, class_color, layout
 
 TRAIN_SYMBOL = "circle"
 TEST_SYMBOL = "circle-open"
@@ -19,6 +19,7 @@ def class_counts(
 
     train_counts and test_counts (k,) count the rows of each class in each part.
     """
+    class_names = as_text(class_names)
     classes = list(class_names)
     colors = [class_color(j) for j in range(len(classes))]
     bars = []
@@ -75,10 +76,10 @@ def one_hot_pair(
     y, Y = np.asarray(y, dtype=int), np.asarray(Y, dtype=float)
     k = Y.shape[1]
     labels = [str(row) for row in rows]
-    names = np.asarray(class_names, dtype=object)
+    names = np.asarray(as_text(class_names), dtype=object)
     columns = [
-        f"{j}<br>{_short(name)}" if k <= 6 else str(j)
-        for j, name in enumerate(class_names)
+        f"{j}<br>{name}" if k <= 6 else str(j)
+        for j, name in enumerate(as_text(class_names, 16))
     ]
     scale = {
         "colorscale": _class_colorscale(k),
@@ -161,10 +162,6 @@ def _panel_title(text: str, domain: list[float]) -> dict:
     }
 
 
-def _short(name: str, width: int = 16) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
-
-
 def split_scatter(
     X2: np.ndarray,
     y: np.ndarray,
@@ -179,6 +176,8 @@ def split_scatter(
     marks the held-out rows. rows (m,) numbers the rows in the hover text
     (0..m-1 if not given). Each class keeps its colour in both parts.
     """
+    axis_names = as_text(axis_names)
+    class_names = as_text(class_names)
     X2, y, is_test = np.asarray(X2, dtype=float), np.asarray(y), np.asarray(is_test)
     rows = np.arange(len(y)) if rows is None else np.asarray(rows)
     x_name, y_name = axis_names

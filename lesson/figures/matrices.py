@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lesson.figures.style import class_color, layout
+from lesson.figures.style import as_text, class_color, layout
 
 # Blue for negative, white for zero, red for positive: the sign reads at a glance.
 DIVERGING = "RdBu_r"
@@ -25,6 +25,8 @@ def matrix_heatmap(
     name is the matrix's letter (W, dW, ...) and appears in the hover text.
     Values are written into the cells only while they stay readable.
     """
+    row_labels = as_text(row_labels)
+    column_labels = as_text(column_labels)
     M = np.asarray(M, dtype=float)
     limit = float(np.nanmax(np.abs(M))) if np.isfinite(M).any() else 1.0
     heatmap = go.Heatmap(
@@ -60,6 +62,7 @@ def class_bars(
     value_format: str = ".4g",
 ) -> go.Figure:
     """One bar per class, in the class's colour: logits Z_i or probabilities A_i."""
+    class_names = as_text(class_names)
     values = np.asarray(values, dtype=float)
     bars = go.Bar(
         x=list(class_names),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lesson.figures.style import class_color, layout
+from lesson.figures.style import as_text, class_color, layout
 
 # Red for a positive weight, blue for a negative one, as in the heatmaps of W.
 POSITIVE = (178, 24, 43)
@@ -44,8 +44,8 @@ def network_diagram(
     W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
     n, k = W.shape
     shown = _strongest_rows(W, max_inputs)
-    inputs = [_short(feature_names[f]) for f in shown] + ["1 (bias)"]
-    outputs = [_short(name) for name in class_names]
+    inputs = as_text([feature_names[f] for f in shown], MAX_LABEL) + ["1 (bias)"]
+    outputs = as_text(class_names, MAX_LABEL)
     weights = np.vstack([W[shown], b])  # one row per input node, the bias last
 
     # Place the nodes: inputs one slot apart, outputs centred beside them.
@@ -95,10 +95,6 @@ def _strongest_rows(W: np.ndarray, max_inputs: int) -> np.ndarray:
         return np.arange(n)
     strength = np.nan_to_num(np.abs(W), nan=0.0, posinf=1e300).sum(axis=1)
     return np.sort(np.argsort(-strength, kind="stable")[:max_inputs])
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
 def _edges(weights, y_in, y_out, inputs, outputs) -> list[go.Scatter]:
@@ -251,6 +247,8 @@ def logit_parts(
     of its n + 1 terms, positive ones stacked up and negative ones down, and a
     marker beside it at the sum, the logit Z_j.
     """
+    feature_names = as_text(feature_names)
+    class_names = as_text(class_names)
     x, W, b = (np.asarray(a, dtype=float) for a in (x, W, b))
     terms = np.vstack([x[:, None] * W, b])  # (n + 1, k)
     names = [*feature_names, "bias b"]

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import torch
 
 from lesson.figures.curves import thin
-from lesson.figures.style import class_color, layout
+from lesson.figures.style import as_text, class_color, layout
 from softmax_core import Problem
 from softmax_core.formulas import logits, softmax
 
@@ -74,6 +74,8 @@ def decision_regions(
     is_test (m,) True for the held-out rows. A cell whose A is not finite (a
     diverged run) is left blank.
     """
+    class_names = as_text(class_names)
+    feature_names = as_text(feature_names)
     k = len(class_names)
     points, y, is_test, title = _some_rows(points, y, is_test)
     top = A.max(axis=-1)
@@ -185,6 +187,7 @@ def probability_simplex(
     A (m, 3), y (m,), is_test (m,). A corner is certainty in one class; the
     centre is A = (1/3, 1/3, 1/3). Rows whose A is not finite are left out.
     """
+    class_names = as_text(class_names)
     if A.shape[-1] != 3:
         raise ValueError(
             f"the triangle needs 3 classes, got A with {A.shape[-1]} columns; "
@@ -250,6 +253,7 @@ def probability_bars(
     with the rows the model is unsure of or gets wrong. A strip above the bars
     shows each row's true class.
     """
+    class_names = as_text(class_names)
     m = len(y)
     true_probability = np.where(np.isfinite(A), A, 0)[np.arange(m), y]
     order = np.lexsort((-true_probability, y))

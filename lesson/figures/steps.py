@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from lesson.figures.curves import loss_curves
 from lesson.figures.matrices import matrix_heatmap
-from lesson.figures.style import class_color, layout
+from lesson.figures.style import as_text, class_color, layout
 from softmax_core import Run
 
 # The two parts of the loss keep the colours they have in curves.loss_parts.
@@ -67,6 +67,7 @@ def probability_bars(
     A: np.ndarray, class_names: Sequence[str], title: str
 ) -> go.Figure:
     """One bar per class for the probabilities A_i (k,), on a fixed 0..1 axis."""
+    class_names = as_text(class_names)
     A = np.asarray(A, dtype=float)
     bars = go.Bar(
         x=list(class_names),
@@ -258,6 +259,7 @@ def sample_costs(
     costs, rows (their numbers in the data set), y and predicted are all (m,).
     One trace per true class, so each class keeps its colour and legend entry.
     """
+    class_names = as_text(class_names)
     order = np.argsort(-np.nan_to_num(costs, nan=np.inf), kind="stable")
     rank = np.empty(len(order), dtype=int)
     rank[order] = np.arange(1, len(order) + 1)

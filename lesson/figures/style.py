@@ -1,7 +1,9 @@
 """Colours and sizes shared by every figure, so a class or an implementation
 has one colour on every page."""
 
+import html
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -29,6 +31,20 @@ MAX_LOG_LABELS = 8
 
 def class_color(j: int) -> str:
     return CLASS_COLORS[j % len(CLASS_COLORS)]
+
+
+def as_text(names: Sequence[str], width: int | None = None) -> list[str]:
+    """Names from a data file as Plotly should print them, character for character.
+
+    Plotly reads text as a little HTML: a column named "<b>x</b>" would be drawn
+    bold, and "a &lt; b" as "a < b". Escaped, every name prints as it was typed.
+    width, if given, cuts a longer name to width characters, ending in "…".
+    """
+    cut = [
+        name if width is None or len(name) <= width else name[: width - 1] + "…"
+        for name in map(str, names)
+    ]
+    return [html.escape(name, quote=False) for name in cut]
 
 
 def layout(title: str | None = None, height: int = 380, **more) -> dict:
