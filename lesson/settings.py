@@ -7,6 +7,7 @@ moves between pages.
 """
 
 import math
+import sys
 from dataclasses import dataclass
 
 import streamlit as st
@@ -107,7 +108,7 @@ def means(typed: str, value) -> bool:
         if isinstance(value, bool):
             return typed.strip().lower() == str(value).lower()
         if isinstance(value, int):
-            return int(typed) == value
+            return float(typed) == value  # 250.0 and +250 mean 250 too
         return math.isclose(float(typed), value)
     except ValueError:
         return False
@@ -127,6 +128,8 @@ def _nearest(key: str, typed: str) -> float | int | None:
         return None
     if math.isnan(number):
         return None
+    # inf, 1e400 and numbers of 400 digits become the largest float there is.
+    number = max(min(number, sys.float_info.max), -sys.float_info.max)
     if key in RANGES:
         low, high = RANGES[key]
         return round(min(max(number, low), high))
@@ -138,17 +141,35 @@ def _nearest(key: str, typed: str) -> float | int | None:
     if number <= 0:
         return options[0]
     positive = [option for option in options if option > 0]
-    return min(positive, key=lambda option: abs(math.log(option / number)))
+    return min(positive, key=lambda option: abs(math.log(option) - math.log(number)))
+
+
+def _url_text(key: str, value: float | int) -> str:
+    """How a control writes its value in the URL; the only spelling it reads."""
+    return _number(value) if key in OPTIONS else str(int(value))
 
 
 def _snapped(typed: dict[str, str]) -> dict[str, float | int]:
-    """For each link value the controls cannot take, the nearest they can."""
+    """For each link value the controls cannot take, the nearest they can.
+
+    A number spelt another way than the control writes it (1.0 for 1, .5 for
+    0.5, 250.0 for 250) is one the control cannot read either: it gets its
+    value here, and, as it means that value, the sidebar says nothing of it.
+    """
     nearest = {key: _nearest(key, text) for key, text in typed.items()}
     return {
         key: value
         for key, value in nearest.items()
-        if value is not None and not means(typed[key], value)
+        if value is not None and typed[key] != _url_text(key, value)
     }
+
+
+def _floats_cannot_hold(text: str) -> bool:
+    """Whether a link's number is beyond every float (inf, 1e400, 400 digits)."""
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def _link_notice(
@@ -234,7 +255,11 @@ def draw_sidebar() -> Settings:
                 value=default("seed"),
                 step=1,
                 key="seed",
-                bind="query-params",
+                # Streamlit's number box breaks on a seed beyond every float
+                # (seed=inf); on the run that opens such a link it reads none.
+                bind=None
+                if _floats_cannot_hold(typed.get("seed", ""))
+                else "query-params",
                 help="Seeds the shuffle of the rows and the random start W, b. "
                 "-999 is the article's.",
             )

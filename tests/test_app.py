@@ -112,6 +112,10 @@ def test_a_link_number_between_the_options_takes_the_nearest_one():
         ("lam", "0", 0.0),
         ("train_fraction", "0.1", 0.5),
         ("iterations", "inf", 5000),
+        ("learning_rate", "inf", 10.0),
+        ("lam", "1e400", 1.0),
+        ("seed", "9" * 400, 2**31 - 1),
+        ("learning_rate", "-inf", 0.0001),
         ("iterations", "2.4", 2),
         ("seed", "-1e20", -(2**31)),
         ("learning_rate", "nan", None),
@@ -121,6 +125,51 @@ def test_a_link_number_between_the_options_takes_the_nearest_one():
 )
 def test_the_nearest_value_a_control_takes(key, typed, nearest):
     assert settings_module._nearest(key, typed) == nearest
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"seed": "inf"},
+        {"seed": "1e400"},
+        {"seed": "9" * 400},
+        {"lam": "inf"},
+        {"learning_rate": "1e400"},
+        {"learning_rate": "9" * 5000},
+    ],
+    ids=["seed-inf", "seed-1e400", "seed-400-digits", "lam-inf", "rate-1e400",
+         "rate-5000-digits"],
+)  # fmt: skip
+def test_a_link_number_beyond_every_float_takes_the_end_of_the_range(query):
+    # These once broke every page: math.log(0) in the snapping, and Streamlit's
+    # number box converting inf to an integer.
+    at = open_link(**query)
+
+    assert not at.exception
+    [(key, text)] = query.items()
+    largest = {"seed": 2**31 - 1, "lam": 1.0, "learning_rate": 10.0}[key]
+    assert getattr(at.session_state["context"].settings, key) == largest
+    [notice] = [w.value for w in at.sidebar.warning]
+    assert f"- {key}={text!r}: it takes" in notice
+    # The next rerun keeps it, and the page still draws.
+    at.slider(key="iterations").set_value(100).run()
+    assert not at.exception
+    assert getattr(at.session_state["context"].settings, key) == largest
+
+
+def test_a_number_spelt_another_way_is_the_same_number():
+    at = open_link(
+        learning_rate="1.0", lam="0.10", train_fraction=".5", iterations="250.0",
+        seed="+7",
+    )  # fmt: skip
+
+    assert not at.exception
+    settings = at.session_state["context"].settings
+    assert (settings.learning_rate, settings.lam) == (1.0, 0.1)
+    assert (settings.train_fraction, settings.iterations) == (0.5, 250)
+    assert settings.seed == 7
+    # Each means a value the control takes, so there is nothing to say.
+    assert not at.sidebar.warning
 
 
 def test_a_key_given_twice_in_a_link_says_which_value_is_used():

@@ -115,6 +115,24 @@ def test_a_link_with_values_the_controls_cannot_take_says_what_it_used(
     assert tab.query().get("learning_rate") == "0.5"
 
 
+def test_a_link_beyond_every_float_or_spelt_otherwise_still_opens(tab, pages) -> None:
+    # seed=inf and lam=1e400 once put an exception box on every page; 1.0 was
+    # dropped although the slider has 1.
+    tab.open(pages[2].url_path, seed="inf", lam="1e400", learning_rate="1.0")
+    tab.assert_healthy()
+    shown = sidebar_state(tab)
+    assert (shown["lam"], shown["learning_rate"]) == ("1", "1"), shown
+    text = tab.page.locator(
+        '[data-testid="stSidebar"] [data-testid="stAlert"]'
+    ).inner_text()
+    assert "seed='inf'" in text and "lam='1e400'" in text, text
+    assert "learning_rate" not in text, text
+
+    tab.press_slider("iterations", "ArrowRight")
+    tab.assert_healthy()
+    assert tab.shown("lam") == "1"
+
+
 FONT_SIZES = """
 () => {
   const px = (selector) => {
