@@ -126,14 +126,25 @@ Z = torch.from_numpy(z)[None]
 naive, stable = formulas.naive_softmax(Z)[0].numpy(), formulas.softmax(Z)[0].numpy()
 ui.show_figure(naive_vs_stable(z, naive, stable), key="softmax_typed")
 ui.show_table(softmax_table(z, naive, stable), hide_index=True)
+# How far the naive probabilities are from the stable ones, NaN aside.
+off = float(np.nanmax(np.abs(naive - stable))) if not np.isnan(naive).all() else 0.0
 if np.isnan(naive).any():
     st.markdown(
         "The naive formula returned **NaN**: an e^z overflowed to inf (and "
         "inf / inf is NaN), or every e^z underflowed to 0 (and 0 / 0 is NaN). "
         "The stable one still gives probabilities that add up to 1."
     )
+elif off > 1e-6:
+    st.markdown(
+        f"The naive formula went wrong **without a NaN**: its A adds up to "
+        f"{naive.sum():.4g}, not 1, and is up to {off:.3g} away from the stable "
+        "one. In float32 a number above about 3.4e38 is inf: here each e^z "
+        "fits, but their sum does not, and e^z / inf is 0. (Below about 1e-38 "
+        "an e^z loses digits, which can also throw the naive A off.)"
+    )
 else:
     st.markdown(
-        "Here both agree. Type a logit above 88, such as 1000, or make all of "
-        "them below -104, to see the naive formula fail."
+        "Here both agree. Type a logit above 88.7 (e^88.7 is about float32's "
+        "largest number), such as 1000, or make all of them below -104, to see "
+        "the naive formula fail."
     )

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from lesson.figures.curves import loss_curves, loss_parts
 from lesson.figures.regions import (
     GRID_SIZE,
     MAX_ROWS_SHOWN,
@@ -270,3 +271,20 @@ def test_sweep_curves_of_lam_thin_long_curves():
 def test_sweep_curves_refuse_an_unknown_setting():
     with pytest.raises(ValueError, match="'learning_rate' or 'lam'"):
         sweep_curves(make_sweep([[1.0]], [None]), "alpha")
+
+
+def test_curves_of_a_single_iteration_draw_a_point():
+    # A line through one point draws nothing: the chart looked empty.
+    run = train(prepare(load_builtin("iris")), "manual", 0.1, 0.01, 1)
+    sweep = make_sweep([[1.0], [2.0]], [None, None], lams=[0.0, 0.5])
+    figures = [
+        loss_curves({"manual": run}),
+        loss_parts(run),
+        sweep_curves(sweep, "lam"),
+    ]
+
+    for fig in figures:
+        assert fig.data and all(trace.mode == "lines+markers" for trace in fig.data)
+    # Two points or more are lines again.
+    longer = train(prepare(load_builtin("iris")), "manual", 0.1, 0.01, 2)
+    assert loss_curves({"manual": longer}).data[0].mode == "lines"

@@ -75,6 +75,17 @@ def test_softmax_naive_formula_returns_nan_where_the_stable_one_does_not(open_pa
     assert any("Here both agree" in m.value for m in at.markdown)
 
 
+def test_softmax_says_when_the_naive_formula_fails_without_a_nan(open_page):
+    # Each e^88 fits in float32, their sum does not: naive A is 0, 0, 0.
+    at = open_page("chapters/softmax.py")
+    at.text_input(key="softmax_logits").set_value("88, 88, 88").run()
+
+    assert not at.exception
+    said = " ".join(m.value for m in at.markdown)
+    assert "Here both agree" not in said
+    assert "went wrong **without a NaN**: its A adds up to 0, not 1" in said
+
+
 def test_softmax_warns_when_the_rows_logits_would_break_the_naive_formula(open_page):
     at = open_page("chapters/softmax.py")
     assert not any("naive formula below" in i.value for i in at.info)

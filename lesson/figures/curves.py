@@ -9,6 +9,7 @@ from lesson.figures.style import (
     MAX_POINTS,
     iteration_axis,
     layout,
+    line_mode,
     log_axis,
 )
 from softmax_core import Run
@@ -41,7 +42,7 @@ def loss_curves(
             go.Scatter(
                 x=keep + 1,
                 y=finite[keep],
-                mode="lines",
+                mode=line_mode(len(keep)),
                 name=name,
                 line={
                     "color": IMPLEMENTATION_COLORS[name],
@@ -87,7 +88,7 @@ def loss_parts(run: Run) -> go.Figure:
             x=x,
             y=values[keep],
             name=name,
-            mode="lines",
+            mode=line_mode(len(keep)),
             stackgroup="loss",
             line={"color": color, "width": 2},
             hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.6f}}<extra></extra>",
@@ -111,13 +112,14 @@ def accuracy_curves(run: Run) -> go.Figure:
             y=values[keep],
             name=name,
             mode="lines",
-            line={"dash": dash, "width": 2, "color": "#495057"},
+            line={"dash": dash, "width": 2, "color": color},
             hovertemplate=f"{name}<br>iteration %{{x}}<br>accuracy "
             "%{y:.3f}<extra></extra>",
         )
-        for name, values, dash in (
-            ("train", run.train_accuracy, "solid"),
-            ("test", run.test_accuracy, "dash"),
+        # Apart in colour as well as in dash: the two often lie on each other.
+        for name, values, dash, color in (
+            ("train", run.train_accuracy, "solid", "#495057"),
+            ("test", run.test_accuracy, "dash", "#e8590c"),
         )
     ]
     return go.Figure(

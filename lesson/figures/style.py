@@ -47,6 +47,12 @@ def as_text(names: Sequence[str], width: int | None = None) -> list[str]:
     return [html.escape(name, quote=False) for name in cut]
 
 
+def line_mode(points: int) -> str:
+    """Plotly's mode for a curve of this many points: a lone point has no line
+    to draw, so it gets a marker, or a run of one iteration would show nothing."""
+    return "lines+markers" if points == 1 else "lines"
+
+
 def layout(title: str | None = None, height: int = 380, **more) -> dict:
     """The layout every figure shares, compact margins and the legend below,
     with `more` laid over it (a nested dict such as margin is merged, not

@@ -4,7 +4,13 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from lesson.figures.style import MAX_POINTS, iteration_axis, layout, log_axis
+from lesson.figures.style import (
+    MAX_POINTS,
+    iteration_axis,
+    layout,
+    line_mode,
+    log_axis,
+)
 from softmax_core.sweep import Sweep
 
 # What a sweep can vary, and how its legend names a value.
@@ -53,7 +59,7 @@ def sweep_curves(
             go.Scatter(
                 x=keep + 1,
                 y=finite[keep],
-                mode="lines",
+                mode=line_mode(len(keep)),
                 name=name,
                 line={"color": colors[g], "width": width},
                 hovertemplate=f"{label}<br>iteration %{{x}}<br>loss %{{y:.5g}}"
