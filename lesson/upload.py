@@ -40,6 +40,7 @@ FILE_KEY = "upload_file"
 LEAVE_OUT_KEY = "upload_leave_out"
 STORED_KEY = "upload_stored"  # the Upload, read from the widget once
 CHOSEN_FOR_KEY = "upload_chosen_for"  # the file the choices above were made for
+LABEL_BEFORE_KEY = "upload_label_before"  # the label column of the last rerun
 LAST_GOOD_KEY = "data_last_good"  # the Loaded data the pages used last
 
 
@@ -290,6 +291,7 @@ def choose_columns(frame: pd.DataFrame, digest: str) -> tuple[str, list[str]]:
         ]
         st.session_state.pop(DROP_KEY, None)
         st.session_state.pop(MERGE_KEY, None)
+        st.session_state.pop(LABEL_BEFORE_KEY, None)
         st.session_state[CHOSEN_FOR_KEY] = digest
 
     label = st.selectbox(
@@ -301,6 +303,17 @@ def choose_columns(frame: pd.DataFrame, digest: str) -> tuple[str, list[str]]:
     )
     options = [name for name in columns if name != label]
     chosen = [name for name in st.session_state[FEATURES_KEY] if name in options]
+    # A column of numbers that was the label and no longer is goes back among
+    # the features: it left them only to become the label.
+    before = st.session_state.get(LABEL_BEFORE_KEY)
+    if (
+        before not in (None, label, *chosen)
+        and before in options
+        and before not in row_numbers
+        and is_numeric_dtype(frame[before])
+    ):
+        chosen = [name for name in options if name in {*chosen, before}]
+    st.session_state[LABEL_BEFORE_KEY] = label
     if chosen != st.session_state[FEATURES_KEY]:
         st.session_state[FEATURES_KEY] = chosen
     features = st.multiselect(
@@ -313,21 +326,20 @@ def choose_columns(frame: pd.DataFrame, digest: str) -> tuple[str, list[str]]:
 
     unused = [name for name in options if name not in features]
     reasons = [unused_reason(frame, name, row_numbers) for name in unused]
-    reasons = [reason for reason in reasons if reason]
     if reasons:
         st.caption("Not among the features: " + "; ".join(reasons) + ".")
     return label, features
 
 
 def unused_reason(frame: pd.DataFrame, name: str, row_numbers: list[str]) -> str:
-    """Why a column is left out of the features by default; "" for a number column."""
+    """Why a column is not among the features: the loader's reason, or the person's."""
     if name in row_numbers:
         return (
             f"'{name}', which numbers the rows and would predict the label without "
             "meaning anything"
         )
     if is_numeric_dtype(frame[name]):
-        return ""
+        return f"'{name}', taken out above"
     column = frame[name]
     text = column.notna() & pd.to_numeric(column, errors="coerce").isna()
     row = text.idxmax()

@@ -349,6 +349,26 @@ def test_the_label_is_never_a_feature(uploaded):
     assert at.multiselect(key=upload.FEATURES_KEY).value == ["height"]
 
 
+def test_a_column_made_the_label_and_back_is_a_feature_again(uploaded):
+    at = uploaded("utf8_bom.csv")
+    labels = at.selectbox(key=upload.LABEL_KEY)
+    labels.set_value("sepal").run()
+    assert at.multiselect(key=upload.FEATURES_KEY).value == ["petal"]
+
+    at.selectbox(key=upload.LABEL_KEY).set_value("species").run()
+    assert at.multiselect(key=upload.FEATURES_KEY).value == ["sepal", "petal"]
+    assert used(at).dataset.feature_names == ("sepal", "petal")
+
+
+def test_a_number_column_taken_out_is_said_to_be(uploaded):
+    at = uploaded("utf8_bom.csv")
+    at.multiselect(key=upload.FEATURES_KEY).set_value(["petal"]).run()
+
+    assert "Not among the features: 'sepal', taken out above." in [
+        caption.value for caption in at.sidebar.caption
+    ]
+
+
 def test_no_features_is_refused(uploaded):
     at = uploaded("two_features.csv")
     at.multiselect(key=upload.FEATURES_KEY).set_value([]).run()
