@@ -1,3 +1,5 @@
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -45,6 +47,15 @@ table = pd.DataFrame(
     columns=list(ctx.dataset.class_names),
 )
 ui.show_table(table, height=min(35 * len(table) + 40, 420))
+if not table.map(math.isfinite).all(axis=None):
+    st.warning(
+        f"Training broke at iteration {run.diverged_at}, so these W and b are "
+        "not all finite numbers: the table leaves those cells empty, and the "
+        "files below hold them as they are (empty or inf in the CSV, null in the "
+        "JSON). They predict nothing; the loss history is still whole up to "
+        "where it broke. Change the settings as said above to export a model "
+        "that works."
+    )
 
 stem = f"softmax_{ctx.dataset_key}_{implementation}"
 left, middle, right = st.columns(3)

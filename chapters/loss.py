@@ -105,7 +105,8 @@ if cheap or st.toggle(
     )
     ui.show_figure(comparison, key="loss_lams")
     st.markdown(
-        f"Each bar is the loss after {settings.iterations} iterations at α = "
+        f"Each bar is the loss J at iteration {settings.iterations} (as the "
+        "curves count it: at W, b before that iteration's update), at α = "
         f"{settings.learning_rate:g}, its total written above it. With λ = 0 "
         "nothing holds the weights back. A larger λ usually costs fit, so the "
         "blue part grows; the red part need not, since λ is larger but ‖W‖² "

@@ -119,7 +119,21 @@ def _print_run(run: Run, test_rows: int, args: argparse.Namespace) -> None:
             )
         )
     correct = round(float(run.test_accuracy[-1]) * test_rows)
-    print(f"Final Test Accuracy: {correct}/{test_rows} = {correct / test_rows:.4f}")
+    if run.diverged_at is None:
+        print(f"Final Test Accuracy: {correct}/{test_rows} = {correct / test_rows:.4f}")
+        return
+    # Predictions from inf and NaN weights say nothing; the last finite ones do,
+    # and they are what the app judges a diverged run by.
+    print(
+        f"Final Test Accuracy: {correct}/{test_rows} = {correct / test_rows:.4f}, "
+        "from weights that are no longer finite"
+    )
+    t = run.last_finite
+    correct = round(float(run.test_accuracy[t]) * test_rows)
+    print(
+        f"Test Accuracy after {t} updates, the last with a finite loss: "
+        f"{correct}/{test_rows} = {correct / test_rows:.4f}"
+    )
 
 
 def _as_json(dataset, problem: Problem, runs: dict[str, Run]) -> dict:

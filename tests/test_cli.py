@@ -6,6 +6,7 @@ one runs `python -m softmax_core` in a subprocess to prove the entry point.
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,10 @@ def test_a_diverging_run_says_so(capsys):
     assert status == 0
     assert "Training diverged at iteration" in out
     assert "Loss at iteration 250: nan" in out or "Loss at iteration 250: inf" in out
+    # The accuracy of NaN weights is said to be that, and the last finite one given.
+    assert "from weights that are no longer finite" in out
+    assert re.search(r"Test Accuracy after \d+ updates, the last with a finite loss: "
+                     r"\d+/30", out)  # fmt: skip
 
 
 # JSON ----------------------------------------------------------------------------

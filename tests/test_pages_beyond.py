@@ -205,6 +205,16 @@ def test_export_shows_W_b_and_a_script_with_the_sidebars_settings(open_page):
     assert '"--implementation", "nn"' in at.code[0].value
 
 
+def test_export_warns_that_a_diverged_run_has_no_usable_model(open_page):
+    fine = open_page("chapters/export.py")
+    assert not [w for w in fine.warning if "predict nothing" in w.value]
+
+    broken = open_page("chapters/export.py", learning_rate=10.0, lam=1.0)
+    assert not broken.exception
+    [warning] = [w.value for w in broken.warning if "predict nothing" in w.value]
+    assert warning.startswith("Training broke at iteration 16, so these W and b")
+
+
 def test_export_names_the_built_in_data_set_for_the_command_line(open_page):
     at = open_page("chapters/export.py", data="wine", standardize=True)
     script = at.code[0].value
