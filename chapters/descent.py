@@ -106,7 +106,7 @@ def step_through() -> None:
         st.button(
             "■ Stop" if playing else "▶ Play", on_click=play_or_stop, key="descent_play"
         )
-    typed = ui.typed_in_link("descent_iteration")
+    typed = ui.typed_in_link("descent_iteration", 1, T)
     t = st.slider("Iteration", 1, T, key="descent_iteration", bind="query-params")
     ui.say_if_not_taken("descent_iteration", typed, t, f"a whole number from 1 to {T}")
     show_iteration(t)

@@ -41,15 +41,14 @@ st.subheader("One row at a time")
 st.markdown("Row i of Z needs only row i of X:")
 st.latex(r"Z_i = X_i\, W + b, \qquad Z_{ij} = \sum_{f} X_{if}\, W_{fj} + b_j")
 ui.keep_inside("forward_sample", 0, m - 1)
-typed = ui.typed_in_link("forward_sample")
+typed = ui.typed_in_link("forward_sample", 0, m - 1)
 i = st.number_input(
     f"Training row i, from 0 to {m - 1}",
     min_value=0,
     max_value=m - 1,
-    value=0,
     step=1,
     key="forward_sample",
-    bind="query-params",
+    bind=ui.binding(typed),
 )
 ui.say_if_not_taken("forward_sample", typed, i, f"a whole number from 0 to {m - 1}")
 true_class = data.class_names[int(problem.y_train[i])]

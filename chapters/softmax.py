@@ -31,14 +31,13 @@ ui.show_trouble(run)
 # One example, at the random start and after training.
 st.subheader("One example, before and after training")
 ui.keep_inside("softmax_sample", 0, dataset.m - 1)
-typed = ui.typed_in_link("softmax_sample")
+typed = ui.typed_in_link("softmax_sample", 0, dataset.m - 1)
 row = st.number_input(
     f"Row of the data set (0 to {dataset.m - 1})",
     min_value=0,
     max_value=dataset.m - 1,
-    value=0,
     key="softmax_sample",
-    bind="query-params",
+    bind=ui.binding(typed),
     width=260,
 )
 takes = f"a whole number from 0 to {dataset.m - 1}"

@@ -136,7 +136,7 @@ t = 1
 if s.iterations > 1:
     # A shorter run than the last one: keep the chosen iteration inside it.
     ui.keep_inside("three_iteration", 1, s.iterations)
-    typed = ui.typed_in_link("three_iteration")
+    typed = ui.typed_in_link("three_iteration", 1, s.iterations)
     t = st.slider(
         "Iteration t",
         1,

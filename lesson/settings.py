@@ -164,7 +164,7 @@ def _snapped(typed: dict[str, str]) -> dict[str, float | int]:
     }
 
 
-def _floats_cannot_hold(text: str) -> bool:
+def beyond_floats(text: str) -> bool:
     """Whether a link's number is beyond every float (inf, 1e400, 400 digits)."""
     try:
         return not math.isfinite(float(text))
@@ -257,9 +257,7 @@ def draw_sidebar() -> Settings:
                 key="seed",
                 # Streamlit's number box breaks on a seed beyond every float
                 # (seed=inf); on the run that opens such a link it reads none.
-                bind=None
-                if _floats_cannot_hold(typed.get("seed", ""))
-                else "query-params",
+                bind=None if beyond_floats(typed.get("seed", "")) else "query-params",
                 help="Seeds the shuffle of the rows and the random start W, b. "
                 "-999 is the article's.",
             )

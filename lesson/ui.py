@@ -7,6 +7,7 @@ run that went wrong are worded here, once.
 
 import gc
 import inspect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,7 @@ from pandas.io.formats.style import Styler
 
 from lesson import runs, upload
 from lesson.figures.style import for_projector
-from lesson.settings import Settings, draw_sidebar, means
+from lesson.settings import Settings, beyond_floats, draw_sidebar, means
 from softmax_core import Dataset, Problem, Run
 from softmax_core.training import divergence_advice
 
@@ -201,13 +202,35 @@ def show_trouble(run: Run) -> None:
         (st.error if level == "error" else st.warning)(message)
 
 
-def typed_in_link(key: str) -> str | None:
+def typed_in_link(
+    key: str, low: int | None = None, high: int | None = None
+) -> str | None:
     """The link's text for a page's control, before the control's first draw.
 
     After that first draw the control holds what the person chose, and the URL
-    follows it, so only the link a page was opened with is read.
+    follows it, so only the link a page was opened with is read. For a control
+    of whole numbers from low to high, a number it cannot take (99999, inf,
+    12.0) becomes the nearest whole number it can, as the sidebar's do.
     """
-    return None if key in st.session_state else st.query_params.get(key)
+    if key in st.session_state:
+        return None
+    typed = st.query_params.get(key)
+    if typed is not None and low is not None and high is not None:
+        try:
+            number = float(typed)
+        except ValueError:
+            number = math.nan
+        if not math.isnan(number):
+            nearest = round(min(max(number, low), high))
+            if typed != str(nearest):
+                st.session_state[key] = nearest
+    return typed
+
+
+def binding(typed: str | None) -> str | None:
+    """bind= for a number box: none on the run whose link holds a number beyond
+    every float, which Streamlit's number box cannot read (it raises)."""
+    return None if typed is not None and beyond_floats(typed) else "query-params"
 
 
 def say_if_not_taken(key: str, typed: str | None, value, takes: str) -> None:

@@ -197,10 +197,14 @@ def test_later_runs_say_nothing_of_a_url_that_lags_behind_the_controls():
 @pytest.mark.parametrize(
     "page, key, typed, takes, shows",
     [
-        ("chapters/descent.py", "descent_iteration", "999", "1 to 250", "1"),
+        # A number outside the range gets its nearer end, as in the sidebar.
+        ("chapters/descent.py", "descent_iteration", "999", "1 to 250", "250"),
         ("chapters/three_ways.py", "three_iteration", "0", "1 to 250", "1"),
-        ("chapters/forward.py", "forward_sample", "500", "0 to 119", "0"),
+        ("chapters/forward.py", "forward_sample", "500", "0 to 119", "119"),
         ("chapters/softmax.py", "softmax_sample", "-3", "0 to 149", "0"),
+        ("chapters/forward.py", "forward_sample", "1e400", "0 to 119", "119"),
+        ("chapters/softmax.py", "softmax_sample", "inf", "0 to 149", "149"),
+        ("chapters/descent.py", "descent_iteration", "fast", "1 to 250", "1"),
         ("chapters/data.py", "data_x", "Nope", "a feature", "PetalLengthCm"),
         ("chapters/regions.py", "regions_y", "Nope", "a feature", "PetalWidthCm"),
         ("chapters/export.py", "export_implementation", "foo", "manual,", "manual"),
@@ -216,10 +220,14 @@ def test_a_page_says_which_of_its_link_values_it_could_not_take(
     [said] = [c.value for c in at.caption if "The link's" in c.value]
     assert said.startswith(f"The link's {key}='{typed}' is not a value this control")
     assert takes in said and said.endswith(f"so it shows {shows}.")
+    # Nothing else is said: no warning from Streamlit about the value it was given.
+    assert not at.warning
+    assert str(at.session_state[key]) == shows
 
 
 def test_a_page_says_nothing_of_link_values_it_took():
-    at = open_link(descent_iteration="7", data_x="SepalWidthCm")
+    at = open_link(descent_iteration="7.0", data_x="SepalWidthCm")
     for page in ("chapters/descent.py", "chapters/data.py"):
         at.switch_page(page).run()
         assert not [c for c in at.caption if "The link's" in c.value], page
+    assert at.session_state["descent_iteration"] == 7
