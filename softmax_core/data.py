@@ -181,6 +181,15 @@ def read_table(
             "blank_header",
         )
 
+    first = text.splitlines()[0].strip()
+    if re.fullmatch(r"sep=.", first, flags=re.IGNORECASE):
+        raise DataError(
+            f"{name} begins with {first!r}, Excel's note of the separator, where "
+            "the column names should be. Delete that line so that the names come "
+            "first, and load the file again.",
+            "separator_line",
+        )
+
     # Choose the separator, and refuse lines pandas would misread, before parsing.
     separator = _sniff_separator(text)
     width = _check_field_counts(text, separator)

@@ -520,6 +520,17 @@ def test_a_blank_first_line_is_refused(tmp_path):
     )
 
 
+def test_excels_separator_line_is_named_and_how_to_fix_it(tmp_path):
+    refused(
+        tmp_path,
+        "sep=;\na;b;Species\n1;2;x\n3;4;y\n",
+        "separator_line",
+        r"^File '.*data\.csv' begins with 'sep=;', Excel's note of the separator, "
+        r"where the column names should be\. Delete that line so that the names "
+        r"come first, and load the file again\.$",
+    )
+
+
 def test_a_header_without_rows_is_refused(tmp_path):
     refused(
         tmp_path,
