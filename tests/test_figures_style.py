@@ -47,10 +47,13 @@ def test_for_projector_enlarges_the_triangles_axes_and_adds_none_elsewhere():
     assert "ternary" not in curves.layout.to_plotly_json()
 
 
-def test_for_projector_fixes_the_size_of_heatmap_values():
+def test_for_projector_leaves_heatmap_values_to_fit_their_cells():
+    # A fixed size overlapped in the narrow cells of a 1024-pixel projector;
+    # Plotly's own size grows with the larger font and shrinks to fit a cell.
     fig = for_projector(matrix_heatmap(np.ones((4, 3)), "abcd", "xyz", "W"))
 
-    assert fig.data[0].textfont.size == 16
+    assert fig.layout.font.size == 20
+    assert fig.data[0].textfont.size is None
 
 
 def test_log_axis_labels_every_power_of_ten_over_a_few_decades():

@@ -141,7 +141,12 @@ def merged(base: dict, more: dict) -> dict:
 
 
 def for_projector(fig: go.Figure) -> go.Figure:
-    """Lecture mode: bigger text, thicker lines and bigger markers."""
+    """Lecture mode: bigger text, thicker lines and bigger markers.
+
+    The numbers in heatmap cells keep Plotly's own size: up to the larger font
+    where a cell has room, smaller where it has not (a projector at 1024
+    pixels), rather than a fixed size that overlaps in narrow cells.
+    """
     fig.update_layout(
         font={"size": 20},
         legend_font_size=18,
@@ -169,6 +174,3 @@ def _thicken(trace) -> None:
         trace.line.width = max(trace.line.width or 2, 2) * 2
         if not isinstance(trace.marker.size, tuple):
             trace.marker.size = (trace.marker.size or 6) * 1.6
-    if trace.type == "heatmap" and trace.texttemplate:
-        # Plotly shrinks cell text to fit by default; a projector needs it large.
-        trace.textfont.size = 16
