@@ -201,7 +201,49 @@ def read_table(
     frame, spelled = _read_numbers(frame[~blank], decimal_comma=separator != ",")
     notices += _reading_notices(separator, int(blank.sum()), spelled)
     frame, notices = _drop_empty_unnamed(frame, notices)
+    notices += _renaming_notices(text, separator, tuple(frame.columns))
     return frame, notices
+
+
+def _renaming_notices(
+    text: str, separator: str, columns: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Say which header names pandas changed: a name given twice, or none at all.
+
+    pandas calls the second column named 'a' 'a.1', and a column with no name
+    'Unnamed: 2' (its position from 0); a person would look for the names the
+    file has.
+    """
+    header = [
+        name.strip()
+        for name in next(csv.reader([text.splitlines()[0]], delimiter=separator))
+    ]
+    notices = []
+    twice = sorted({name for name in header if name and header.count(name) > 1})
+    for name in twice:
+        copies = [
+            column
+            for column in columns
+            if re.fullmatch(re.escape(name) + r"\.\d+", str(column))
+        ]
+        if copies:
+            later = "the second is" if len(copies) == 1 else "the later ones are"
+            notices.append(
+                f"The header names {name!r} more than once; {later} called "
+                f"{_quoted(copies)} here."
+            )
+    # A first column with no name holds the row numbers pandas writes, and is
+    # said of where it is left out.
+    unnamed = [
+        column for column in columns[1:] if re.fullmatch(r"Unnamed: \d+", str(column))
+    ]
+    if unnamed:
+        they = "it is" if len(unnamed) == 1 else "they are"
+        notices.append(
+            f"The header gives no name to {_count(len(unnamed), 'column')}; "
+            f"{they} called {_quoted(unnamed)} here."
+        )
+    return tuple(notices)
 
 
 def _drop_empty_unnamed(

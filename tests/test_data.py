@@ -830,3 +830,15 @@ def test_an_unnamed_column_with_values_is_kept():
     dataset = load_csv(b"x,,kind\n1,7,a\n3,8,b\n")
 
     assert dataset.n == 2
+
+
+def test_names_pandas_changes_are_said():
+    _, notices = read_table(b"a,a,,kind\n1,2,3,x\n2,3,4,y\n")
+
+    assert notices == (
+        "The header names 'a' more than once; the second is called 'a.1' here.",
+        "The header gives no name to 1 column; it is called 'Unnamed: 2' here.",
+    )
+    # pandas' own row numbers, an unnamed first column, are not among them.
+    _, notices = read_table(b",x,kind\n0,1,p\n1,2,q\n")
+    assert notices == ()
