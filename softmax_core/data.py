@@ -620,6 +620,16 @@ def _choose_features(
         features, dropped = list(feature_columns), []
         _check_chosen_features(frame, label, features)
 
+    # A file of several columns, none of them numbers, is likely no table at all.
+    several = len(frame.columns) > 1
+    if not features and several and not any(map(is_numeric_dtype, frame.dtypes)):
+        raise DataError(
+            "No column of this file holds numbers, so there is nothing to learn "
+            "from. The lesson needs a table: a header line of names, then one "
+            "line per example, with columns of numbers (the features) and one "
+            "column of class names.",
+            "no_numbers",
+        )
     if not features:
         raise DataError(
             f"There are no feature columns besides the label '{label}'. Features "

@@ -842,3 +842,11 @@ def test_names_pandas_changes_are_said():
     # pandas' own row numbers, an unnamed first column, are not among them.
     _, notices = read_table(b",x,kind\n0,1,p\n1,2,q\n")
     assert notices == ()
+
+
+def test_a_file_with_no_numbers_at_all_is_said_to_be_no_table():
+    frame, _ = read_table(b"Dear Sir, I write\nabout the roses, as ever\nYours, Ann\n")
+
+    with pytest.raises(DataError, match="^No column of this file holds numbers") as e:
+        dataset_from_frame(frame, feature_columns=[])
+    assert e.value.kind == "no_numbers"
