@@ -8,7 +8,7 @@ sidebar drawn here would vanish (see the README).
 
 import streamlit as st
 
-from lesson import ui
+from lesson import runs, ui
 
 st.set_page_config(
     page_title="Softmax regression, three ways",
@@ -31,5 +31,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-ui.start()
-page.run()
+# Runs trained ahead in the background wait while this script runs.
+with runs.trainer_ahead().script_running():
+    ui.start()
+    page.run()

@@ -6,9 +6,8 @@ Whatever a rerun costs here (the browser, the websocket, Streamlit itself) the
 lesson pays too; the benchmark prints every figure as a ratio to this page's.
 """
 
-import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
+from floor_chart import floor_figure
 
 frequency = st.sidebar.slider(
     "Frequency",
@@ -18,12 +17,4 @@ frequency = st.sidebar.slider(
     key="frequency",
     bind="query-params",
 )
-
-# Three curves of 500 points, the size of one of the lesson's loss charts.
-x = np.linspace(0.0, 1.0, 500)
-fig = go.Figure()
-for shift in range(3):
-    y = np.sin(2 * np.pi * frequency * x + shift)
-    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"shift {shift}"))
-fig.update_layout(height=380, margin={"l": 60, "r": 20, "t": 30, "b": 50})
-st.plotly_chart(fig)
+st.plotly_chart(floor_figure(frequency))

@@ -12,7 +12,10 @@ Measures, with Debian's Chromium driven by Playwright against `streamlit run`:
   its own settings: latency, errors, failed reruns, and the server's memory
   (VmRSS from /proc) before, during and after;
 - the floor: benchmarks/bare_app.py (one slider, one Plotly chart) measured the
-  same way in the same run. Every figure is also printed as a ratio to it.
+  same way in the same run. Every figure is also printed as a ratio to it;
+- the lesson's shared sidebar without any lesson content, alone and beside the
+  floor's chart (benchmarks/sidebar_app.py): the part of every lesson page's
+  ratio that comes before the page's own content.
 
 Each page/slider cell opens with its own seed, so a value the slider reaches for
 the first time trains (as it would for a student), and a value it comes back to
@@ -410,6 +413,37 @@ async def measure_cell(
     return result
 
 
+# The sidebar floor's pages (benchmarks/sidebar_app.py) and the sliders moved there.
+SIDEBAR_PAGES = (("", "the lesson's sidebar alone"), ("chart", "sidebar and one chart"))
+SIDEBAR_SLIDERS = ("learning_rate", "iterations")
+
+
+async def measure_sidebar(browser, server, floor: Changes, changes: int, emit) -> dict:
+    """The shared sidebar with no lesson content: the least a lesson page costs.
+
+    The same cells as a lesson page's, at 250 iterations, with their targets:
+    a page with the sidebar and nothing else, and one with the floor's chart.
+    """
+    emit("\n## The lesson's sidebar on its own: benchmarks/sidebar_app.py\n")
+    emit(
+        "Every lesson page draws this sidebar. Here it stands alone, then beside "
+        "the floor's one chart, moved like a lesson page's sliders at 250 "
+        "iterations. What these rows add to the floor, every lesson page pays "
+        "before its own content.\n"
+    )
+    emit(CELL_HEADER.format(what="page, slider"))
+    # Warm it as the app is warmed: its first run imports torch.
+    await measure_cell(browser, server, "", "iterations", 250, -999, 2)
+    cells = {}
+    for path, name in SIDEBAR_PAGES:
+        for key in SIDEBAR_SLIDERS:
+            result = await measure_cell(browser, server, path, key, 250, -999, changes)
+            target = TARGETS["iterations" if key == "iterations" else "250"]
+            cells[f"{name}, {key}"] = asdict(result)
+            emit(cell_row(f"{name}, {key}", result, floor, target))
+    return cells
+
+
 async def measure_live(browser, server, seed: int) -> dict:
     """Click "Train live" at 5000 iterations: to the first curve, to the end."""
     context = await new_context(browser)
@@ -558,6 +592,9 @@ async def main(args) -> None:
     print("\n".join(out), flush=True)
     floor_server = Server("benchmarks/bare_app.py", "floor").start()
     app = Server("app.py", "app").start()
+    sidebar_server = (
+        Server("benchmarks/sidebar_app.py", "sidebar").start() if args.sidebar else None
+    )
     memory = {"app at start": app.memory_mb()}
     seeds = iter(range(1000, 100_000))
     try:
@@ -577,6 +614,10 @@ async def main(args) -> None:
             emit("\n## The floor: benchmarks/bare_app.py, one slider, one chart\n")
             emit(CELL_HEADER.format(what="page"))
             emit(cell_row("bare page", floor, floor, None))
+            if args.sidebar:
+                raw["sidebar"] = await measure_sidebar(
+                    browser, sidebar_server, floor, args.changes, emit
+                )
 
             profiler = Profiler(app.process.pid, "cells") if args.profile else None
             if args.iterations and args.sliders and args.pages:
@@ -716,6 +757,8 @@ async def main(args) -> None:
     finally:
         app.stop()
         floor_server.stop()
+        if sidebar_server:
+            sidebar_server.stop()
     report.write_text("\n".join(out) + "\n")
     (RESULTS / f"latency-{stamp}.json").write_text(json.dumps(raw, indent=1))
     print(f"\nWritten: benchmarks/results/latency-{stamp}.md and .json")
@@ -759,6 +802,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--session-sliders", nargs="*", default=None, choices=SLIDERS,
         help="sliders the sessions move (default: --sliders, else all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--sidebar", action=argparse.BooleanOptionalAction, default=True,
+        help="also measure the lesson's sidebar without lesson content "
+        "(benchmarks/sidebar_app.py; default: on)",
     )  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="py-spy the server")
     parser.add_argument(
