@@ -1,3 +1,6 @@
+"""Accuracy in depth: confusion matrices, accuracy class by class, and accuracy
+during training."""
+
 import streamlit as st
 import torch
 
@@ -17,16 +20,16 @@ st.markdown(
 )
 st.latex(
     r"\hat y_i = \arg\max_j Z_{ij}, \qquad "
-    r"\text{accuracy} = \frac{1}{m}\sum_{i=1}^{m} [\hat y_i = y_i], \qquad "
-    r"C_{ij} = \#\{\text{rows of class } i \text{ predicted as } j\}"
+    r"\text{accuracy} = \frac{1}{m}\sum_{i=0}^{m-1} [\hat y_i = y_i], \qquad "
+    r"C_{jl} = \#\{i : y_i = j,\ \hat y_i = l\}"
 )
 ui.show_source(formulas.logits, formulas.accuracy)
 
 run = ctx.run()
 ui.show_trouble(run)
 t = run.last_finite
-if t < run.iterations:
-    st.info(f"Judged at W and b after {t} updates, the last whose loss was finite.")
+if run.diverged_at is not None:
+    ui.last_finite_caption(run, "The accuracy is judged at")
 
 # Predictions at the trained W, b of the manual run; the other two land on the
 # same W (see "Three implementations").

@@ -21,10 +21,11 @@ is_test[problem.test_rows.numpy()] = True
 
 st.title("Data and one-hot labels")
 st.markdown(
-    f"The model learns from a table of m = {m} rows, one example each. Every row "
+    f"The model learns from a table of {m} rows, one example each. Every row "
     f"has n = {n} numbers, the features, and a label naming one of k = {k} "
-    f"classes. In the lesson's letters the features are X ({m}, {n}) and the "
-    f"labels are y ({m},)."
+    "classes. In the lesson's letters the features are X (m, n) and the labels "
+    f"y (m,), where m counts the rows at hand: here all {m}; in the loss and "
+    f"its gradients, the {len(problem.y_train)} training rows."
 )
 st.caption("What the loader noticed about this data is in the sidebar, under Data.")
 
@@ -110,15 +111,13 @@ st.markdown(
     f"(train fraction {ctx.settings.train_fraction:g}) and the other {n_test} are "
     "held out. The model never sees the test rows while it learns, so its accuracy "
     "on them says how well it does on examples it has not met. Change the seed or "
-    "the train fraction and watch the open rings move."
+    "the train fraction and watch the diamonds move."
 )
 if n < 2:
     st.info("This data set has a single feature, so there is no pair to plot.")
 else:
-    # On Iris the petal columns separate the classes best; else the first two.
     names = list(data.feature_names)
-    petal = [name for name in names if "petal" in name.lower()]
-    defaults = petal[:2] if len(petal) >= 2 else names[:2]
+    defaults = ui.feature_pair(names)
     typed = {key: ui.typed_in_link(key) for key in ("data_x", "data_y")}
     # Other data brings other columns: a choice it lacks falls back to a default.
     for key, default in zip(("data_x", "data_y"), defaults, strict=True):

@@ -32,7 +32,7 @@ st.markdown(
 )
 st.latex(
     r"dW = -\frac{1}{m} X^\top (Y - A) + 2 \lambda W, \qquad "
-    r"db = -\frac{1}{m} \sum_{i=1}^{m} (Y_i - A_i)"
+    r"db = -\frac{1}{m} \sum_{i=0}^{m-1} (Y_i - A_i)"
 )
 st.latex(r"W \leftarrow W - \alpha \, dW, \qquad b \leftarrow b - \alpha \, db")
 ui.show_trouble(run)

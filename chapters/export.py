@@ -1,3 +1,6 @@
+"""Export: the trained W and b, the loss history, and a script that trains the run
+again."""
+
 import math
 
 import pandas as pd
@@ -32,7 +35,7 @@ implementation = st.selectbox(
     key="export_implementation",
     bind="query-params",
     help="All three start from the same W and b and end at the same numbers, "
-    "up to float rounding.",
+    "up to float rounding; with the article's nn settings on, nn ends elsewhere.",
 )
 ui.say_if_not_taken(
     "export_implementation", typed, implementation, "manual, autograd or nn"

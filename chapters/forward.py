@@ -100,10 +100,7 @@ for column, when, title in zip(st.columns(2), (0, 1), titles, strict=True):
         verdict = "right" if guess == true_class else f"wrong, it is {true_class}"
         st.caption(f"Largest logit: {guess}, {verdict}.")
 if broke:
-    st.caption(
-        f"The weights stopped being finite numbers after iteration {t}; the right "
-        "column shows them as they were then."
-    )
+    ui.last_finite_caption(run, "The right column shows")
 st.markdown(
     "The start W and b are random numbers in [0, 1), so the start's logits say "
     "little about the class. Training moves W until the true class gets the "
@@ -127,9 +124,10 @@ ui.show_figure(
 
 st.subheader("The code")
 st.markdown(
-    "One line does it for every row at once. b has shape (k,); unsqueeze makes "
-    "it (1, k), a row that broadcasting adds to each of the m rows of XW. The "
-    "same line serves a stack of W's, as above, where the start and the trained "
-    "W went through it together."
+    "One line does it for every row at once. b has shape (k,), and broadcasting "
+    "adds it to each of the m rows of XW. The same line serves a stack of W's, "
+    "as above, where the start and the trained W went through it together: "
+    "there b is (T, k), and unsqueeze makes it (T, 1, k), so that each b[t] "
+    "reaches every row of its own XW[t]."
 )
 ui.show_source(formulas.logits)

@@ -52,7 +52,7 @@ st.markdown(
     "W[f, j], and output j adds up its edges and its bias to get the logit Z_j. "
     "Softmax, a later page, turns the k logits into probabilities."
 )
-st.latex(r"Z_j = \sum_{f=1}^{n} X_f\, W_{fj} + b_j")
+st.latex(r"Z_j = \sum_{f=0}^{n-1} X_f\, W_{fj} + b_j")
 st.markdown(
     f"Drawn: W and b after {t} iterations of gradient descent with the sidebar's "
     "settings. Red edges are positive weights, blue ones negative; the thicker "
@@ -60,11 +60,8 @@ st.markdown(
     "feature's scale: a feature measured in large numbers needs only small "
     "weights. Switch on Standardize features to compare the edges fairly."
 )
-if t < run.iterations:
-    st.caption(
-        f"The weights stopped being finite numbers after iteration {t}, so the "
-        "diagram shows them as they were then."
-    )
+if run.diverged_at is not None:
+    ui.last_finite_caption(run, "The diagram shows")
 ui.show_figure(
     network_diagram(
         run.weights[t], run.biases[t], data.feature_names, data.class_names
@@ -83,10 +80,10 @@ st.subheader("The data at a glance")
 problem = ctx.problem()
 y_train, y_test = problem.y_train.numpy(), problem.y_test.numpy()
 counts = {
-    "m, rows": data.m,
+    "rows": data.m,
     "n, features": data.n,
     "k, classes": data.k,
-    "training rows": len(y_train),
+    "training rows, m": len(y_train),
     "test rows": len(y_test),
 }
 for column, (label, value) in zip(st.columns(len(counts)), counts.items(), strict=True):

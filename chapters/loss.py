@@ -27,7 +27,7 @@ st.markdown(
     "part, the L2 term, is small when the weights are small."
 )
 st.latex(
-    r"J(W, b) = -\frac{1}{m} \sum_{i=1}^{m} \sum_{j=1}^{k} Y_{ij} \log A_{ij}"
+    r"J(W, b) = -\frac{1}{m} \sum_{i=0}^{m-1} \sum_{j=0}^{k-1} Y_{ij} \log A_{ij}"
     r" + \lambda \lVert W \rVert^2, \qquad \lVert W \rVert^2 = \sum_{f, j} W_{fj}^2"
 )
 ui.show_trouble(run)
@@ -39,7 +39,7 @@ st.markdown(
     "the probability of its true class: 0 when the model is sure and right, "
     "large when it is sure and wrong. The cross-entropy is their mean."
 )
-# A diverged run's last W is not finite; use the last one with a finite loss.
+# A diverged run's last W has no finite loss; use the last one that has.
 t = run.last_finite
 Z = formulas.logits(
     problem.X_train, torch.tensor(run.weights[t]), torch.tensor(run.biases[t])
@@ -68,10 +68,7 @@ ui.show_table(
     hide_index=True,
 )
 if run.diverged_at is not None:
-    st.caption(
-        f"Training broke at iteration {run.diverged_at}; these costs use W and b "
-        f"after iteration {t}, the last with a finite loss."
-    )
+    ui.last_finite_caption(run, "These costs use")
 
 # The two terms over training.
 st.subheader("Two terms over training")

@@ -1,3 +1,6 @@
+"""Decision regions: the borders between classes over two features, as W and b
+are trained."""
+
 import dataclasses
 
 import numpy as np
@@ -31,10 +34,9 @@ if len(names) < 2:
     st.stop()
 
 typed = {key: ui.typed_in_link(key) for key in ("regions_x", "regions_y")}
-# Petal length and width separate the Iris species best; elsewhere the first two.
-preferred = ("PetalLengthCm", "PetalWidthCm")
-defaults = preferred if set(preferred) <= set(names) else names[:2]
-for key, default in zip(("regions_x", "regions_y"), defaults, strict=True):
+for key, default in zip(
+    ("regions_x", "regions_y"), ui.feature_pair(names), strict=True
+):
     if st.session_state.get(key) not in names:
         st.session_state[key] = default
 left, right = st.columns(2)
@@ -63,11 +65,8 @@ t = ui.iteration_slider(
     last,
     help="Move it to watch the borders settle as W and b are trained.",
 )
-if last < run.iterations:
-    st.caption(
-        f"The run diverged, so the slider stops at iteration {last}, the last "
-        "whose W and b still give finite probabilities."
-    )
+if run.diverged_at is not None:
+    ui.last_finite_caption(run, "The slider ends at")
 
 X = pair.X.numpy()
 xs, ys, A = grid_probabilities(

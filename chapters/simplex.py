@@ -1,10 +1,13 @@
+"""Probability simplex: each row's k probabilities as a point that travels toward
+its class's corner."""
+
 import streamlit as st
 
 from lesson import ui
 from lesson.figures.regions import (
-    probability_bars,
     probability_simplex,
     row_probabilities,
+    stacked_probabilities,
 )
 from softmax_core import formulas
 
@@ -20,8 +23,8 @@ st.markdown(
     "little, since certainty needs large weights."
 )
 st.latex(
-    r"A_{ij} = \frac{e^{Z_{ij}}}{\sum_{l=1}^{k} e^{Z_{il}}}, \qquad "
-    r"A_{ij} > 0, \quad \sum_{j=1}^{k} A_{ij} = 1"
+    r"A_{ij} = \frac{e^{Z_{ij}}}{\sum_{l=0}^{k-1} e^{Z_{il}}}, \qquad "
+    r"A_{ij} > 0, \quad \sum_{j=0}^{k-1} A_{ij} = 1"
 )
 
 run = ctx.run("manual")
@@ -34,11 +37,8 @@ t = ui.iteration_slider(
     last,
     help="Move it to watch the rows travel toward their corners.",
 )
-if last < run.iterations:
-    st.caption(
-        f"The run diverged, so the slider stops at iteration {last}, the last "
-        "whose W and b still give finite probabilities."
-    )
+if run.diverged_at is not None:
+    ui.last_finite_caption(run, "The slider ends at")
 
 A, y, is_test = row_probabilities(ctx.problem(), run.weights[t], run.biases[t])
 names = ctx.dataset.class_names
@@ -51,7 +51,7 @@ else:
         "Instead, each row is a bar of its k probabilities stacked; a bar mostly "
         "in its own class's colour is a confident, right prediction."
     )
-    figure = probability_bars(A, y, is_test, names)
+    figure = stacked_probabilities(A, y, is_test, names)
     where = "The strip on top shows each row's true class."
 ui.show_figure(figure, key="simplex_figure")
 correct = (A.argmax(axis=1) == y).mean()

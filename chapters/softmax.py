@@ -25,7 +25,7 @@ st.markdown(
     "of one example into k probabilities that are positive and add up to 1: the "
     "larger a logit, the larger its share."
 )
-st.latex(r"A_{ij} = \frac{e^{Z_{ij}}}{\sum_{l=1}^{k} e^{Z_{il}}}")
+st.latex(r"A_{ij} = \frac{e^{Z_{ij}}}{\sum_{l=0}^{k-1} e^{Z_{il}}}")
 ui.show_trouble(run)
 
 # One example, at the random start and after training.
@@ -52,7 +52,8 @@ st.caption(
     f"**{dataset.class_names[int(dataset.y[row])]}**."
 )
 
-# A diverged run's last W is not finite; its last finite W still makes the point.
+# A diverged run's last W has no finite loss; its last one that has still makes
+# the point.
 trained = run.last_finite
 moments = {
     "At the start (W₀, b₀)": (run.weights[0], run.biases[0]),
@@ -76,10 +77,9 @@ for i, (column, (title, (W, b))) in enumerate(
         )
         ui.show_figure(A_bars, key=f"softmax_A_{i}")
 if run.diverged_at is not None:
+    ui.last_finite_caption(run, "The right-hand side uses")
     st.caption(
-        f"Training broke at iteration {run.diverged_at}, so the right-hand side uses "
-        f"W and b after iteration {trained}, the last with a finite loss. Its "
-        "logits are huge, yet the stable softmax still makes probabilities of them."
+        "Its logits are huge, yet the stable softmax still makes probabilities of them."
     )
 if naive_fails:
     st.info(

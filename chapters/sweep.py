@@ -1,3 +1,5 @@
+"""Learning-rate sweep: the loss curves of several α and λ, trained side by side."""
+
 import streamlit as st
 
 from lesson import runs, ui

@@ -1,9 +1,14 @@
+"""Three implementations: manual, autograd and nn from one start, their loss curves
+and their gradients side by side."""
+
 import pandas as pd
 import streamlit as st
 
 from lesson import ui
 from lesson.figures import compare, curves
 from softmax_core import IMPLEMENTATIONS, formulas, training
+
+SHOW = {"success": st.success, "info": st.info, "warning": st.warning}
 
 ctx = ui.context()
 s = ctx.settings
@@ -17,7 +22,7 @@ st.markdown(
     "minimize the same objective, so they should walk the same path:"
 )
 st.latex(
-    r"J(W, b) = -\frac{1}{m}\sum_{i=1}^{m}\sum_{j=1}^{k} Y_{ij}\log A_{ij}"
+    r"J(W, b) = -\frac{1}{m}\sum_{i=0}^{m-1}\sum_{j=0}^{k-1} Y_{ij}\log A_{ij}"
     r" + \lambda\lVert W\rVert^2, \qquad A = \mathrm{softmax}(XW + b)"
 )
 with st.expander("The code of J"):
@@ -38,57 +43,11 @@ for column, (name, run) in zip(st.columns(len(runs)), runs.items(), strict=True)
     right = round(float(run.test_accuracy[run.last_finite]) * total)
     column.metric(f"{name}: test accuracy", f"{right}/{total}")
 
-# Why the article's nn settings part the curves.
-gap = compare.largest_gap(runs)
-parted = s.article_nn and s.lam > 0
+# How closely the three agree, or why they part.
+level, message = ui.agreement(runs, s)
+SHOW[level](message)
 broke = any(run.diverged_at for run in runs.values())
-if gap is None:
-    st.info("No iteration has a finite loss in two runs, so there is no gap to show.")
-elif parted:
-    nn, manual = runs["nn"], runs["manual"]
-    if not broke:
-        ends = (
-            f"nn ends at J = {nn.losses[-1]:.4g}, the others at {manual.losses[-1]:.4g}"
-        )
-    else:
-        # A loss that is inf or NaN says nothing; the last finite ones do.
-        ends = (
-            f"nn's last finite J is {nn.losses[nn.finite_iterations - 1]:.4g}, "
-            f"manual's {manual.losses[manual.finite_iterations - 1]:.4g}, and "
-            "training broke (the message at the top says where)"
-        )
-    st.info(
-        f"The curves part: {ends}. The largest gap is {gap.value:.3g}, at "
-        f"iteration {gap.iteration}. The article's nn settings are on."
-    )
-elif broke and gap.relative < 1e-4:
-    st.info(
-        f"All three broke the same way: up to their last finite losses the "
-        f"largest gap between any two is {gap.value:.2g} ({gap.pair[0]} and "
-        f"{gap.pair[1]}, iteration {gap.iteration}), {gap.relative:.1g} of the "
-        "loss there. The loss itself grew without bound, so the agreement says "
-        "nothing about a good fit; the message at the top says what to change."
-    )
-elif gap.value == 0:
-    st.success(
-        "The three curves are identical: at every iteration the three losses "
-        "are the same float32 number, to the last bit."
-    )
-elif gap.relative < 1e-4:
-    st.success(
-        f"The three curves lie on top of each other; the dashes keep all three "
-        f"visible. The largest gap between any two is {gap.value:.2g} "
-        f"({gap.pair[0]} and {gap.pair[1]}, iteration {gap.iteration}, "
-        f"{gap.relative:.1g} of the loss there): float32 rounding, because each "
-        "adds up the same products in a different order."
-    )
-else:
-    st.warning(
-        f"The curves drift apart: the largest gap is {gap.value:.3g} "
-        f"({gap.pair[0]} and {gap.pair[1]}, iteration {gap.iteration}). With "
-        f"steps of α = {s.learning_rate:g} the loss bounces, and each bounce "
-        "enlarges the float32 rounding differences between the three."
-    )
+parted = s.article_nn and s.lam > 0
 if broke:
     st.caption(
         "Curves stop at their last finite loss; iterations where a loss is not a "
@@ -128,7 +87,7 @@ st.markdown(
 )
 st.latex(
     r"dW = -\frac{1}{m} X^\top (Y - A) + 2\lambda W, \qquad "
-    r"db = -\frac{1}{m}\sum_{i=1}^{m} (Y_i - A_i)"
+    r"db = -\frac{1}{m}\sum_{i=0}^{m-1} (Y_i - A_i)"
 )
 with st.expander("The code of dW and db (manual; autograd and nn find them alone)"):
     ui.show_source(formulas.gradients)
@@ -166,10 +125,12 @@ st.caption(
     "finite numbers are left out."
 )
 st.info(
-    "nn.Linear stores its weight as a (k, n) matrix, the transpose of W, so "
-    "the nn loop records `model.weight.grad.T` to compare it with dW (n, k). "
-    "nn's recorded gradient also includes the decay wd·W that SGD adds inside "
-    "`step()`, the counterpart of 2λW in the other two."
+    "nn.Linear stores its weight as a (k, n) matrix, the transpose of W. The nn "
+    "loop records the weight and its gradient as Linear stores them; `train` "
+    "then turns the whole trajectory into (n, k), to compare with dW. SGD adds "
+    "the decay wd·W inside `step()`, outside `model.weight.grad`, so `train` "
+    "also adds wd·W to every recorded gradient: the counterpart of 2λW in the "
+    "other two."
 )
 
 with chart:

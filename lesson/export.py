@@ -11,7 +11,7 @@ import pandas as pd
 
 from lesson.settings import Settings
 from softmax_core import BUILTIN_DATASETS, Dataset, Problem, Run
-from softmax_core.cli import _as_json
+from softmax_core.cli import as_json
 
 BIAS_ROW = "b (bias)"
 # Where the exported script looks for a data set that is not built in.
@@ -45,7 +45,7 @@ def history_csv(run: Run) -> str:
 
 def run_json(dataset: Dataset, problem: Problem, implementation: str, run: Run) -> str:
     """What `python -m softmax_core --json` prints for this run."""
-    return json.dumps(_as_json(dataset, problem, {implementation: run}), indent=1)
+    return json.dumps(as_json(dataset, problem, {implementation: run}), indent=1)
 
 
 def cli_arguments(

@@ -28,6 +28,8 @@ LAMS = (0.0,) + tuple(
 )
 TRAIN_FRACTIONS = tuple(round(0.05 * i, 2) for i in range(10, 20))
 MAX_ITERATIONS = 5000
+# The core takes any 64-bit seed; the sidebar's box takes 32-bit ones, which a
+# link and a browser's numbers (exact only up to 2**53) carry without rounding.
 SEED_RANGE = (-(2**31), 2**31 - 1)
 
 DEFAULTS = {

@@ -19,10 +19,11 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from lesson import runs, upload
+from lesson.figures import compare
 from lesson.figures.style import for_projector
 from lesson.settings import Settings, beyond_floats, draw_sidebar, means
 from softmax_core import Dataset, Problem, Run
-from softmax_core.training import divergence_advice
+from softmax_core.training import divergence_advice, penalty_holds_back
 
 # torch, pandas and plotly leave hundreds of thousands of objects behind at import.
 # Freezing them once keeps every later garbage collection from walking them all
@@ -176,7 +177,8 @@ def show_source(*objects, caption: str | None = None) -> None:
 def trouble(run: Run, settings: Settings) -> tuple[str, str] | None:
     """("error" or "warning", a message) when a run broke or got worse; else None."""
     s = settings
-    why, fix = divergence_advice(s.learning_rate, s.lam, s.standardize)
+    article_nn = s.article_nn and run.implementation == "nn"
+    why, fix = divergence_advice(s.learning_rate, s.lam, s.standardize, article_nn)
     if run.diverged_at is not None:
         return "error", (
             f"Training broke at iteration {run.diverged_at} of the "
@@ -184,14 +186,87 @@ def trouble(run: Run, settings: Settings) -> tuple[str, str] | None:
             f"number. Why: {why}. {fix}"
         )
     if run.iterations > 1 and run.losses[-1] > run.losses[0]:
+        rose = (
+            f"The loss of the {run.implementation} run rose from "
+            f"{run.losses[0]:.4g} to {run.losses[-1]:.4g}"
+        )
+        if not penalty_holds_back(s.learning_rate, s.lam, article_nn):
+            return "warning", f"{rose}: {why}. {fix}"
         _, fix = divergence_advice(s.learning_rate, 0.0, s.standardize)
         return "warning", (
-            f"The loss of the {run.implementation} run rose from "
-            f"{run.losses[0]:.4g} to {run.losses[-1]:.4g}: steps of "
-            f"α = {s.learning_rate:g} overshoot the minimum and bounce across it. "
-            f"{fix}"
+            f"{rose}: steps of α = {s.learning_rate:g} overshoot the minimum and "
+            f"bounce across it. {fix}"
         )
     return None
+
+
+def agreement(runs: dict[str, Run], settings: Settings) -> tuple[str, str]:
+    """("success", "info" or "warning", a message): how closely the three loss
+    curves agree, or why they part."""
+    s = settings
+    gap = compare.largest_gap(runs)
+    broke = any(run.diverged_at for run in runs.values())
+    if gap is None:
+        return "info", (
+            "No iteration has a finite loss in two runs, so there is no gap to show."
+        )
+    where = f"({gap.pair[0]} and {gap.pair[1]}, iteration {gap.iteration}"
+    if s.article_nn and s.lam > 0:
+        nn, manual = runs["nn"], runs["manual"]
+        if not broke:
+            ends = (
+                f"nn ends at J = {nn.losses[-1]:.4g}, the others at "
+                f"{manual.losses[-1]:.4g}"
+            )
+        else:
+            # A loss that is inf or NaN says nothing; the last finite ones do.
+            ends = (
+                f"nn's last finite J is {nn.losses[nn.finite_iterations - 1]:.4g}, "
+                f"manual's {manual.losses[manual.finite_iterations - 1]:.4g}, and "
+                "training broke (the message at the top says where)"
+            )
+        return "info", (
+            f"The curves part: {ends}. The largest gap is {gap.value:.3g}, at "
+            f"iteration {gap.iteration}. The article's nn settings are on."
+        )
+    if broke and gap.relative < 1e-4:
+        return "info", (
+            f"All three broke the same way: up to their last finite losses the "
+            f"largest gap between any two is {gap.value:.2g} {where}), "
+            f"{gap.relative:.1g} of the loss there. The loss itself grew without "
+            "bound, so the agreement says nothing about a good fit; the message at "
+            "the top says what to change."
+        )
+    if gap.value == 0:
+        return "success", (
+            "The three curves are identical: at every iteration the three losses "
+            "are the same float32 number, to the last bit."
+        )
+    if gap.relative < 1e-4:
+        return "success", (
+            "The three curves lie on top of each other; the dashes keep all three "
+            f"visible. The largest gap between any two is {gap.value:.2g} {where}, "
+            f"{gap.relative:.1g} of the loss there): float32 rounding, because each "
+            "adds up the same products in a different order."
+        )
+    return "warning", (
+        f"The curves drift apart: the largest gap is {gap.value:.3g} {where}). "
+        f"With steps of α = {s.learning_rate:g} the loss bounces, and each bounce "
+        "enlarges the float32 rounding differences between the three."
+    )
+
+
+def last_finite_caption(run: Run, shows: str) -> None:
+    """Under a figure of a run that broke: which W and b it shows instead.
+
+    shows begins the sentence: "The diagram shows", "The slider ends at".
+    """
+    t = run.last_finite
+    which = "the starting W and b" if t == 0 else f"W and b after iteration {t}"
+    st.caption(
+        f"{shows} {which}, the last with a finite loss: training broke at "
+        f"iteration {run.diverged_at}, where the loss stopped being a finite number."
+    )
 
 
 def show_trouble(run: Run) -> None:
@@ -240,6 +315,14 @@ def say_if_not_taken(key: str, typed: str | None, value, takes: str) -> None:
             f"The link's {key}={typed!r} is not a value this control takes "
             f"({takes}), so it shows {value}."
         )
+
+
+def feature_pair(names: list[str]) -> tuple[str, str]:
+    """The two features a page plots first: on Iris the petal columns, which
+    separate the species best; on other data the first two."""
+    petal = [name for name in names if "petal" in name.lower()]
+    first, second = petal[:2] if len(petal) >= 2 else names[:2]
+    return first, second
 
 
 def keep_inside(key: str, low: int, high: int) -> None:

@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     if args.json:
-        print(json.dumps(_as_json(dataset, problem, runs)))
+        print(json.dumps(as_json(dataset, problem, runs)))
     else:
         for name, run in runs.items():
             if len(runs) > 1:
@@ -115,7 +115,12 @@ def _print_run(run: Run, test_rows: int, args: argparse.Namespace) -> None:
         print(
             f"Training diverged at iteration {run.diverged_at}: the loss is no "
             "longer finite: {}. {}".format(
-                *divergence_advice(args.learning_rate, args.lam, args.standardize)
+                *divergence_advice(
+                    args.learning_rate,
+                    args.lam,
+                    args.standardize,
+                    args.article_nn and run.implementation == "nn",
+                )
             )
         )
     correct = round(float(run.test_accuracy[-1]) * test_rows)
@@ -126,7 +131,7 @@ def _print_run(run: Run, test_rows: int, args: argparse.Namespace) -> None:
     # and they are what the app judges a diverged run by.
     print(
         f"Final Test Accuracy: {correct}/{test_rows} = {correct / test_rows:.4f}, "
-        "from weights that are no longer finite"
+        "from weights whose loss is no longer finite"
     )
     t = run.last_finite
     correct = round(float(run.test_accuracy[t]) * test_rows)
@@ -136,7 +141,7 @@ def _print_run(run: Run, test_rows: int, args: argparse.Namespace) -> None:
     )
 
 
-def _as_json(dataset, problem: Problem, runs: dict[str, Run]) -> dict:
+def as_json(dataset, problem: Problem, runs: dict[str, Run]) -> dict:
     """Everything a script needs to check a run, in plain JSON types."""
     rows = dataset.rows
     standardization = None

@@ -3,8 +3,9 @@
 The letters are the lesson's: X (m, n) features, y (m,) labels in 0..k-1,
 Y (m, k) their one-hot rows, W (n, k) weights, b (k,) bias, Z = X @ W + b the
 logits and A = softmax(Z) the activations (class probabilities). lam is the L2
-strength lambda. Every function also accepts extra leading dimensions, so a whole
-trajectory of T weight matrices, W (T, n, k), is evaluated in one call.
+strength lambda. The functions of Z and W also accept extra leading dimensions,
+so a whole trajectory of T weight matrices, W (T, n, k), is evaluated in one
+call; one_hot and gradients take one X (m, n), as each docstring says.
 """
 
 import torch
@@ -92,7 +93,10 @@ def cross_entropy(Z: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
 
 
 def l2_penalty(W: torch.Tensor, lam: float) -> torch.Tensor:
-    """lam * ||W||^2, the sum of the squared weights; the bias is not penalized."""
+    """lam * ||W||^2, the sum of the squared weights; the bias is not penalized.
+
+    W (n, k) gives a scalar; W (T, n, k) gives (T,).
+    """
     return lam * (W * W).sum(dim=(-2, -1))
 
 
@@ -105,7 +109,8 @@ def gradients(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The hand-derived gradients of cross_entropy + l2_penalty.
 
-    dW (n, k) = -X.T @ (Y - A) / m + 2 lam W   and   db (k,) = -mean(Y - A).
+    dW (n, k) = -X.T @ (Y - A) / m + 2 lam W   and   db (k,) = -mean(Y - A),
+    the mean taken over the m rows.
     X (m, n), Y and A (m, k), W (n, k). For G settings at once, A (G, m, k),
     W (G, n, k) and lam (G, 1, 1) give dW (G, n, k) and db (G, k).
 

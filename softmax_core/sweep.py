@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from softmax_core.formulas import cross_entropy, gradients, l2_penalty, logits, softmax
-from softmax_core.training import Problem, _check_settings, train
+from softmax_core.training import Problem, check_settings, frozen, train
 
 
 @dataclass(frozen=True)
@@ -94,9 +94,9 @@ def sweep(
         int(row.nonzero()[0, 0]) + 1 if row.any() else None for row in not_finite
     )
     return Sweep(
-        learning_rates=_frozen(np.array(learning_rates, dtype=float)),
-        lams=_frozen(np.array(lams, dtype=float)),
-        losses=_frozen(losses.numpy()),
+        learning_rates=frozen(np.array(learning_rates, dtype=float)),
+        lams=frozen(np.array(lams, dtype=float)),
+        losses=frozen(losses.numpy()),
         diverged_at=diverged_at,
     )
 
@@ -118,9 +118,9 @@ def sweep_one_by_one(
         for learning_rate, lam in zip(learning_rates, lams, strict=True)
     ]
     return Sweep(
-        learning_rates=_frozen(np.array(learning_rates, dtype=float)),
-        lams=_frozen(np.array(lams, dtype=float)),
-        losses=_frozen(np.stack([run.losses for run in runs])),
+        learning_rates=frozen(np.array(learning_rates, dtype=float)),
+        lams=frozen(np.array(lams, dtype=float)),
+        losses=frozen(np.stack([run.losses for run in runs])),
         diverged_at=tuple(run.diverged_at for run in runs),
     )
 
@@ -137,11 +137,4 @@ def _check_sweep(
             "lam: lams=[0.01] * len(learning_rates)."
         )
     for learning_rate, lam in zip(learning_rates, lams, strict=True):
-        _check_settings("manual", learning_rate, lam, iterations)
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    """A read-only copy, so a cached sweep cannot be changed by a page."""
-    array = array.copy()
-    array.flags.writeable = False
-    return array
+        check_settings("manual", learning_rate, lam, iterations)

@@ -286,8 +286,19 @@ class History:
         self.weights = [W.T.contiguous() for W in self.weights]
         self.transposed = True
 
-    def add(self, W, b, dW, db, data_loss: torch.Tensor | None = None) -> None:
-        """Record one iteration: its gradients, its loss, and the W, b it led to."""
+    def add(
+        self,
+        W: torch.Tensor,
+        b: torch.Tensor,
+        dW: torch.Tensor,
+        db: torch.Tensor,
+        data_loss: torch.Tensor | None = None,
+    ) -> None:
+        """Record one iteration: its gradients, its loss, and the W, b it led to.
+
+        W and dW are (n, k), or (k, n) after use_linear_layout; b and db (k,);
+        data_loss is a scalar.
+        """
         self.weights.append(W)
         self.biases.append(b)
         self.weight_grads.append(dW)
@@ -378,8 +389,8 @@ def train_nn(
         foreach=False,
     )
     loss_fn = torch.nn.CrossEntropyLoss()
-    # The recorded dW and db lack the decay that step() adds; `train` adds it to
-    # every recorded gradient, reports included, so they compare with the others.
+    # The recorded gradients lack the decay that step() adds; `train` adds it to
+    # every one, reports included, so that they compare with dW and db.
     history.weight_decay, history.bias_decay = weight_decay, bias_decay
     # Record the weight and its gradient as Linear stores them, (k, n): `train`
     # turns the whole trajectory into the lesson's (n, k) in one go.
@@ -395,10 +406,12 @@ def train_nn(
         # The gradients move to the history and None takes their place, as
         # optimizer.zero_grad() would leave it: backward() adds to a gradient
         # that is there, and starts afresh where there is none.
-        dW, model.weight.grad = model.weight.grad, None
-        db, model.bias.grad = model.bias.grad, None
+        weight_grad, model.weight.grad = model.weight.grad, None
+        bias_grad, model.bias.grad = model.bias.grad, None
         # step() updated the weights in place, so the history needs copies.
-        history.add(weight.clone(), bias.clone(), dW, db, data_loss.detach())
+        history.add(
+            weight.clone(), bias.clone(), weight_grad, bias_grad, data_loss.detach()
+        )
 
 
 def train(
@@ -417,7 +430,7 @@ def train(
     from Run.diverged_at on. on_progress, if given, receives the run so far
     every `progress_every` iterations (a page draws its curve while it trains).
     """
-    _check_settings(implementation, learning_rate, lam, iterations)
+    check_settings(implementation, learning_rate, lam, iterations)
 
     def report(history: History) -> None:
         on_progress(_summarize(problem, implementation, lam, history))
@@ -475,7 +488,9 @@ def train_more(
     return run.then(more)
 
 
-def _check_settings(implementation, learning_rate, lam, iterations) -> None:
+def check_settings(
+    implementation: str, learning_rate: float, lam: float, iterations: int
+) -> None:
     """Refuse settings that cannot train, saying what is allowed."""
     if implementation not in IMPLEMENTATIONS:
         raise ValueError(
@@ -497,7 +512,8 @@ def _check_settings(implementation, learning_rate, lam, iterations) -> None:
         or iterations < 1
     ):
         raise ValueError(
-            f"iterations must be a whole number of at least 1, got {iterations!r}."
+            f"iterations must be a whole number of at least 1, got {iterations!r}; "
+            "250 is the article's."
         )
 
 
@@ -533,48 +549,79 @@ def _summarize(
     not_finite = (~torch.isfinite(losses)).nonzero()
     return Run(
         implementation=implementation,
-        losses=_frozen(losses),
-        data_losses=_frozen(data_losses),
-        l2_terms=_frozen(l2_terms),
-        train_accuracy=_frozen(accuracy(Z_train, problem.y_train)),
-        test_accuracy=_frozen(
+        losses=frozen(losses),
+        data_losses=frozen(data_losses),
+        l2_terms=frozen(l2_terms),
+        train_accuracy=frozen(accuracy(Z_train, problem.y_train)),
+        test_accuracy=frozen(
             accuracy(trajectory_logits(problem.X_test, weights, biases), problem.y_test)
         ),
-        weights=_frozen(weights),
-        biases=_frozen(biases),
-        weight_grads=_frozen(weight_grads),
-        bias_grads=_frozen(bias_grads),
+        weights=frozen(weights),
+        biases=frozen(biases),
+        weight_grads=frozen(weight_grads),
+        bias_grads=frozen(bias_grads),
         diverged_at=int(not_finite[0, 0]) + 1 if len(not_finite) else None,
     )
 
 
-def _frozen(tensor: torch.Tensor) -> np.ndarray:
-    """A read-only NumPy copy, so a cached run cannot be changed by a page."""
-    array = tensor.detach().numpy().copy()
+def frozen(values: torch.Tensor | np.ndarray) -> np.ndarray:
+    """A read-only NumPy copy, so a cached result cannot be changed by a page."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().numpy()
+    array = values.copy()
     array.flags.writeable = False
     return array
 
 
-def divergence_advice(
-    learning_rate: float, lam: float, standardized: bool
-) -> tuple[str, str]:
-    """Why a run with these settings broke, and what to try: two sentences.
+def penalty_factor(learning_rate: float, lam: float, article_nn: bool = False) -> float:
+    """What each step multiplies W by before the data term acts: 1 - 2αλ.
 
-    Each step multiplies W by (1 - 2 lr lam) before the data term acts. When
-    that factor is larger than 1 in size, W grows whatever the data say.
+    The update W <- W - learning_rate * (dW_data + 2 lam W) is
+    W <- (1 - 2 learning_rate lam) W - learning_rate dW_data. Under the
+    article's nn settings SGD's weight_decay is lam, so the factor is
+    1 - learning_rate * lam, on b as well.
+    """
+    decay = lam if article_nn else 2 * lam
+    return 1 - learning_rate * decay
+
+
+def penalty_holds_back(
+    learning_rate: float, lam: float, article_nn: bool = False
+) -> bool:
+    """Whether the L2 penalty shrinks W at every step (or there is none).
+
+    With a factor of size 1 or more it no longer does: W flips sign or grows,
+    and with it the penalty lam * ||W||^2.
+    """
+    return lam == 0 or abs(penalty_factor(learning_rate, lam, article_nn)) < 1
+
+
+def divergence_advice(
+    learning_rate: float, lam: float, standardized: bool, article_nn: bool = False
+) -> tuple[str, str]:
+    """Why a run with these settings broke or climbed, and what to try.
+
+    Two sentences: why, then the fix. When the penalty no longer shrinks W
+    (penalty_factor of size 1 or more), W grows whatever the data say.
     Otherwise the data term's steps were too large for the features' scale.
     """
-    shrink = 1 - 2 * learning_rate * lam
-    if abs(shrink) > 1:
+    factor = penalty_factor(learning_rate, lam, article_nn)
+    if not penalty_holds_back(learning_rate, lam, article_nn):
+        written, limit = ("1 - αλ", 2) if article_nn else ("1 - 2αλ", 1)
+        size = "larger than 1 in size" if abs(factor) > 1 else "of size 1"
         why = (
-            f"each step multiplies W by 1 - 2αλ = {shrink:g}, larger than 1 in "
-            "size, so W grows until the numbers overflow"
+            f"each step multiplies W by {written} = {factor:g}, {size}, so the L2 "
+            "penalty no longer shrinks W: W swings ever wider and its penalty "
+            "λ‖W‖² grows with it"
         )
-        fix = "Lower the learning rate α or the L2 strength λ until α·λ is below 1."
+        fix = (
+            "Lower the learning rate α or the L2 strength λ until α·λ is below "
+            f"{limit}."
+        )
     else:
         why = (
-            "the steps are too large for these features: the logits grew until "
-            "softmax and its loss overflowed"
+            "the steps are too large for the features' scale: the logits XW "
+            "grew past the largest float32 number, about 3.4e38"
         )
         fix = "Try a smaller learning rate" + (
             "." if standardized else ", or standardize the features."

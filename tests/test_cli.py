@@ -89,7 +89,7 @@ def test_a_diverging_run_says_so(capsys):
     assert "Training diverged at iteration" in out
     assert "Loss at iteration 250: nan" in out or "Loss at iteration 250: inf" in out
     # The accuracy of NaN weights is said to be that, and the last finite one given.
-    assert "from weights that are no longer finite" in out
+    assert "from weights whose loss is no longer finite" in out
     assert re.search(r"Test Accuracy after \d+ updates, the last with a finite loss: "
                      r"\d+/30", out)  # fmt: skip
 

@@ -13,9 +13,9 @@ from lesson.figures.regions import (
     decision_regions,
     grid_probabilities,
     padded_range,
-    probability_bars,
     probability_simplex,
     row_probabilities,
+    stacked_probabilities,
 )
 from lesson.figures.style import MAX_POINTS, class_color
 from lesson.figures.sweep import envelope, sweep_curves
@@ -175,15 +175,17 @@ def test_probability_simplex_places_each_row_by_its_three_probabilities():
 
 
 def test_probability_simplex_refuses_other_class_counts():
-    with pytest.raises(ValueError, match="use probability_bars"):
+    with pytest.raises(ValueError, match="use stacked_probabilities"):
         probability_simplex(np.full((2, 2), 0.5), np.array([0, 1]), np.zeros(2), "ab")
 
 
-def test_probability_bars_group_rows_by_class_and_sort_by_confidence():
+def test_stacked_probabilities_group_rows_by_class_and_sort_by_confidence():
     A = np.array([[0.3, 0.7], [0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
     y = np.array([0, 0, 1, 1])
 
-    fig = probability_bars(A, y, np.array([False, True, False, False]), ("no", "yes"))
+    fig = stacked_probabilities(
+        A, y, np.array([False, True, False, False]), ("no", "yes")
+    )
 
     bars = [trace for trace in fig.data if trace.type == "bar"]
     assert [trace.name for trace in bars] == ["A[no]", "A[yes]"]
@@ -205,7 +207,7 @@ def test_many_rows_are_thinned_and_the_title_says_so():
     y = generator.integers(0, 3, size=m)
     is_test = np.zeros(m, dtype=bool)
 
-    bars = probability_bars(A, y, is_test, CLASSES)
+    bars = stacked_probabilities(A, y, is_test, CLASSES)
     simplex = probability_simplex(A, y, is_test, CLASSES)
     regions = decision_regions(
         np.arange(3.0), np.arange(3.0), A[:9].reshape(3, 3, 3), A[:, :2], y,

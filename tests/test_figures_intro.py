@@ -186,7 +186,7 @@ def test_split_scatter_marks_test_rows_and_keeps_class_colours():
     assert sum(len(t.x) for t in points) == 12
     test = [t for t in points if t.name.endswith(", test")]
     assert sum(len(t.x) for t in test) == 3
-    assert {t.marker.symbol for t in test} == {"circle-open"}
+    assert {t.marker.symbol for t in test} == {"diamond"}
     for j, name in enumerate(IRIS_CLASSES):
         assert {t.marker.color for t in points if t.legendgroup == name} == {
             class_color(j)

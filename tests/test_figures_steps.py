@@ -82,7 +82,7 @@ def test_naive_vs_stable_has_two_named_traces_and_labels_nan():
     fig = steps.naive_vs_stable(z, naive, stable)
     assert [trace.name for trace in fig.data] == ["naive", "stable"]
     assert fig.data[0].marker.color != fig.data[1].marker.color
-    assert list(fig.data[0].x) == ["z1 = 1000", "z2 = 0", "z3 = -1000"]
+    assert list(fig.data[0].x) == ["z0 = 1000", "z1 = 0", "z2 = -1000"]
     assert list(fig.data[0].text) == ["NaN", "0", "0"]
     assert list(fig.data[0].y) == [0, 0, 0]
     assert fig.layout.barmode == "group"

@@ -58,8 +58,12 @@ def test_a_diverging_run_says_so_without_a_traceback(open_page, page):
     at = open_page(page, learning_rate=10.0, lam=0.5)
     assert_ran(at)
     assert any("Training broke" in e.value for e in at.error)
-    # The figures show the last weights that were still numbers.
-    assert any("stopped being finite" in c.value for c in at.caption)
+    # The figures show the last W and b whose loss was finite, and say so.
+    t = 19  # the loss of (10, 0.5) turns inf at iteration 21
+    assert any(
+        f"W and b after iteration {t}, the last with a finite loss" in c.value
+        for c in at.caption
+    )
 
 
 def test_data_page_trains_nothing_so_a_diverging_setting_changes_nothing(open_page):

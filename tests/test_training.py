@@ -332,9 +332,9 @@ WHOLE = "iterations must be a whole number of at least 1, got"
         ({"learning_rate": math.inf}, rf"{POSITIVE} inf;"),
         ({"lam": -0.01}, r"lam must be zero or positive, got -0.01;"),
         ({"lam": math.nan}, r"lam must be zero or positive, got nan;"),
-        ({"iterations": 0}, rf"{WHOLE} 0\."),
-        ({"iterations": 2.5}, rf"{WHOLE} 2.5\."),
-        ({"iterations": True}, rf"{WHOLE} True\."),
+        ({"iterations": 0}, rf"{WHOLE} 0; 250 is the article"),
+        ({"iterations": 2.5}, rf"{WHOLE} 2.5;"),
+        ({"iterations": True}, rf"{WHOLE} True;"),
         (
             {"implementation": "sklearn"},
             r"implementation must be one of manual, autograd, nn, got 'sklearn'",
@@ -406,12 +406,38 @@ def test_standardize_uses_the_training_rows_only():
 
 def test_a_divergence_caused_by_lam_says_to_lower_lam_or_the_rate():
     why, fix = training.divergence_advice(10.0, 0.5, standardized=False)
-    assert "1 - 2αλ = -9" in why
-    assert "L2 strength λ" in fix and "standardize" not in fix
+    assert "1 - 2αλ = -9, larger than 1 in size" in why
+    assert "L2 strength λ" in fix and "below 1" in fix
+    assert "standardize" not in fix
 
     why, fix = training.divergence_advice(10.0, 0.0, standardized=False)
-    assert "too large for these features" in why
+    assert "too large for the features' scale" in why
     assert "standardize the features" in fix
+
+
+def test_a_penalty_factor_of_minus_one_no_longer_shrinks_w():
+    # alpha * lam = 1: W flips sign every step and its penalty climbs.
+    assert training.penalty_factor(2.0, 0.5) == -1
+    assert not training.penalty_holds_back(2.0, 0.5)
+    why, _ = training.divergence_advice(2.0, 0.5, standardized=False)
+    assert "1 - 2αλ = -1, of size 1" in why
+
+    run = train(prepare(load_builtin("iris")), "manual", 2.0, 0.5, 2000)
+    assert run.diverged_at is None and run.losses[-1] > 1e6 * run.losses[0]
+
+
+def test_the_article_nn_settings_decay_by_lam_not_two_lam():
+    # weight_decay = lam: the factor is 1 - alpha lam, on W and b.
+    assert training.penalty_factor(5.0, 0.5, article_nn=True) == -1.5
+    why, fix = training.divergence_advice(5.0, 0.5, False, article_nn=True)
+    assert "1 - αλ = -1.5" in why and "below 2" in fix
+
+    # alpha lam = 1.5 breaks the lesson's loops but not the article's nn.
+    assert not training.penalty_holds_back(3.0, 0.5)
+    assert training.penalty_holds_back(3.0, 0.5, article_nn=True)
+    problem = prepare(load_builtin("iris"))
+    assert train(problem, "manual", 3.0, 0.5, 300).diverged_at is not None
+    assert train(problem, "nn", 3.0, 0.5, 300, article_nn=True).diverged_at is None
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)

@@ -4,8 +4,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lesson.figures.style import (
+    DATA_TERM_COLOR,
     IMPLEMENTATION_COLORS,
     IMPLEMENTATION_DASHES,
+    L2_TERM_COLOR,
     MAX_POINTS,
     iteration_axis,
     layout,
@@ -80,8 +82,8 @@ def loss_parts(run: Run) -> go.Figure:
     keep = thin(len(run.losses))
     x = keep + 1
     parts = (
-        ("cross-entropy", run.data_losses, "#1f6feb"),
-        ("λ‖W‖²", run.l2_terms, "#c2255c"),
+        ("cross-entropy", run.data_losses, DATA_TERM_COLOR),
+        ("λ‖W‖²", run.l2_terms, L2_TERM_COLOR),
     )
     traces = [
         go.Scatter(

@@ -5,10 +5,14 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lesson.figures.style import as_text, class_color, layout
+from lesson.figures.style import (
+    TEST_SYMBOL,
+    TRAIN_SYMBOL,
+    as_text,
+    class_color,
+    layout,
+)
 
-TRAIN_SYMBOL = "circle"
-TEST_SYMBOL = "circle-open"
 LEGEND_GREY = "#495057"
 
 
@@ -201,7 +205,7 @@ def split_scatter(
                         "symbol": symbol,
                         "size": 8 if part == "train" else 10,
                         "opacity": 0.75 if part == "train" else 1.0,
-                        "line": {"width": 2 if part == "test" else 0},
+                        "line": {"color": "black", "width": 1 if part == "test" else 0},
                     },
                     customdata=rows[mask],
                     hovertemplate=f"row %{{customdata}}: {name}, {part}<br>"
@@ -217,8 +221,7 @@ def split_scatter(
                 y=[None],
                 mode="markers",
                 name=part,
-                marker={"color": LEGEND_GREY, "symbol": symbol, "size": 10,
-                        "line": {"width": 2}},
+                marker={"color": LEGEND_GREY, "symbol": symbol, "size": 10},
             )
         )  # fmt: skip
     return go.Figure(

@@ -1,7 +1,7 @@
 """What the model predicts: over a plane of two features, and for every row.
 
 decision_regions colours a plane by the predicted class; probability_simplex
-places each row in the triangle of its three probabilities; probability_bars
+places each row in the triangle of its three probabilities; stacked_probabilities
 stacks the probabilities of each row when there are not three classes.
 """
 
@@ -12,7 +12,13 @@ import plotly.graph_objects as go
 import torch
 
 from lesson.figures.curves import thin
-from lesson.figures.style import as_text, class_color, layout
+from lesson.figures.style import (
+    TEST_SYMBOL,
+    TRAIN_SYMBOL,
+    as_text,
+    class_color,
+    layout,
+)
 from softmax_core import Problem
 from softmax_core.formulas import logits, softmax
 
@@ -145,7 +151,7 @@ def _rows_trace(
         name=f"{name} ({kind})",
         marker={
             "color": class_color(j),
-            "symbol": "diamond" if test else "circle",
+            "symbol": TEST_SYMBOL if test else TRAIN_SYMBOL,
             "size": 10 if test else 7,
             "line": {
                 "color": "black" if test else "white",
@@ -182,7 +188,7 @@ def row_probabilities(
 def probability_simplex(
     A: np.ndarray, y: np.ndarray, is_test: np.ndarray, class_names: Sequence[str]
 ) -> go.Figure:
-    """Each row as the point (A_1, A_2, A_3) of the triangle, coloured by its class.
+    """Each row as the point (A_0, A_1, A_2) of the triangle, coloured by its class.
 
     A (m, 3), y (m,), is_test (m,). A corner is certainty in one class; the
     centre is A = (1/3, 1/3, 1/3). Rows whose A is not finite are left out.
@@ -191,7 +197,7 @@ def probability_simplex(
     if A.shape[-1] != 3:
         raise ValueError(
             f"the triangle needs 3 classes, got A with {A.shape[-1]} columns; "
-            "use probability_bars for other class counts."
+            "use stacked_probabilities for other class counts."
         )
     A, y, is_test, title = _some_rows(A, y, is_test)
     shown = np.isfinite(A).all(axis=1)
@@ -209,7 +215,7 @@ def probability_simplex(
                     name=f"{name} ({kind})",
                     marker={
                         "color": class_color(j),
-                        "symbol": "diamond" if test else "circle",
+                        "symbol": TEST_SYMBOL if test else TRAIN_SYMBOL,
                         "size": 9 if test else 7,
                         "line": {"color": "black" if test else "white", "width": 1},
                         "opacity": 0.85,
@@ -243,7 +249,7 @@ def probability_simplex(
     )
 
 
-def probability_bars(
+def stacked_probabilities(
     A: np.ndarray, y: np.ndarray, is_test: np.ndarray, class_names: Sequence[str]
 ) -> go.Figure:
     """Each row's probabilities A (m, k) stacked in a bar, sorted by confidence.

@@ -15,12 +15,16 @@ import plotly.graph_objects as go
 
 from lesson.figures.curves import loss_curves
 from lesson.figures.matrices import matrix_heatmap
-from lesson.figures.style import as_text, class_color, layout
+from lesson.figures.style import (
+    DATA_TERM_COLOR,
+    L2_TERM_COLOR,
+    as_text,
+    class_color,
+    layout,
+)
 from softmax_core import Run
 
 # The two parts of the loss keep the colours they have in curves.loss_parts.
-DATA_TERM_COLOR = "#1f6feb"
-L2_TERM_COLOR = "#c2255c"
 NAIVE_COLOR = "#adb5bd"
 STABLE_COLOR = "#343a40"
 
@@ -95,7 +99,7 @@ def naive_vs_stable(z: np.ndarray, naive: np.ndarray, stable: np.ndarray) -> go.
 
     A NaN probability has no bar; its label says NaN where the bar would be.
     """
-    labels = [f"z{j + 1} = {number_text(v)}" for j, v in enumerate(z)]
+    labels = [f"z{j} = {number_text(v)}" for j, v in enumerate(z)]
     bars = []
     for name, A, color in (
         ("naive", naive, NAIVE_COLOR),

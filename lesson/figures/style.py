@@ -24,6 +24,14 @@ CLASS_COLORS = (
     "#74b816", "#a61e4d", "#1971c2", "#862e9c", "#495057",
 )  # fmt: skip
 
+# The loss's two terms, in every chart that splits it.
+DATA_TERM_COLOR = "#1f6feb"
+L2_TERM_COLOR = "#c2255c"
+
+# Every chart marks a held-out test row the same way: a diamond, outlined.
+TRAIN_SYMBOL = "circle"
+TEST_SYMBOL = "diamond"
+
 MAX_POINTS = 500
 # A log axis labels at most about this many powers of ten.
 MAX_LOG_LABELS = 8
