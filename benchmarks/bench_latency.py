@@ -358,8 +358,14 @@ async def next_key(slider, direction: list[int]) -> str:
     return "ArrowRight" if direction[0] > 0 else "ArrowLeft"
 
 
-async def move_slider(page, key: str, count: int, into: Changes, first=+1) -> None:
-    """Press an arrow key on a sidebar slider `count` times; time each rerun."""
+async def move_slider(
+    page, key: str, count: int, into: Changes, first=+1, pause: float = 0.0
+) -> None:
+    """Press an arrow key on a sidebar slider `count` times; time each rerun.
+
+    pause: seconds to wait after each rerun before the next key press, as a
+    person at a projector would; 0 presses the next key at once.
+    """
     box = page.locator(f'[data-testid="stSidebar"] .st-key-{key}')
     expander = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]')
     if not await box.is_visible() and await expander.count():
@@ -369,6 +375,7 @@ async def move_slider(page, key: str, count: int, into: Changes, first=+1) -> No
     slider = box.locator('input[type="range"]')
     direction = [first]
     for _ in range(count):
+        await asyncio.sleep(pause)
         keyname = await next_key(slider, direction)
         await slider.focus()
         mark = await page.evaluate("() => window.__scriptRuns.length")
@@ -398,7 +405,7 @@ def url(server: Server, path: str, **params) -> str:
 
 
 async def measure_cell(
-    browser, server, path, key, iterations, seed, changes
+    browser, server, path, key, iterations, seed, changes, pause=0.0
 ) -> Changes:
     """One page, one slider, one iteration count: `changes` reruns, one session."""
     result = Changes()
@@ -407,7 +414,7 @@ async def measure_cell(
         params = {"iterations": iterations, "seed": seed} if key != FLOOR_SLIDER else {}
         page = await open_page(context, url(server, path, **params))
         first = -1 if key == "iterations" else +1
-        await move_slider(page, key, changes, result, first)
+        await move_slider(page, key, changes, result, first, pause)
     finally:
         await context.close()
     return result
@@ -418,7 +425,9 @@ SIDEBAR_PAGES = (("", "the lesson's sidebar alone"), ("chart", "sidebar and one 
 SIDEBAR_SLIDERS = ("learning_rate", "iterations")
 
 
-async def measure_sidebar(browser, server, floor: Changes, changes: int, emit) -> dict:
+async def measure_sidebar(
+    browser, server, floor: Changes, changes: int, pause: float, emit
+) -> dict:
     """The shared sidebar with no lesson content: the least a lesson page costs.
 
     The same cells as a lesson page's, at 250 iterations, with their targets:
@@ -437,7 +446,9 @@ async def measure_sidebar(browser, server, floor: Changes, changes: int, emit) -
     cells = {}
     for path, name in SIDEBAR_PAGES:
         for key in SIDEBAR_SLIDERS:
-            result = await measure_cell(browser, server, path, key, 250, -999, changes)
+            result = await measure_cell(
+                browser, server, path, key, 250, -999, changes, pause
+            )
             target = TARGETS["iterations" if key == "iterations" else "250"]
             cells[f"{name}, {key}"] = asdict(result)
             emit(cell_row(f"{name}, {key}", result, floor, target))
@@ -608,7 +619,7 @@ async def main(args) -> None:
             memory["app after warm-up"] = app.memory_mb()
 
             floor = await measure_cell(
-                browser, floor_server, "", FLOOR_SLIDER, 0, 0, args.changes
+                browser, floor_server, "", FLOOR_SLIDER, 0, 0, args.changes, args.pause
             )
             raw["floor"] = asdict(floor)
             emit("\n## The floor: benchmarks/bare_app.py, one slider, one chart\n")
@@ -616,7 +627,7 @@ async def main(args) -> None:
             emit(cell_row("bare page", floor, floor, None))
             if args.sidebar:
                 raw["sidebar"] = await measure_sidebar(
-                    browser, sidebar_server, floor, args.changes, emit
+                    browser, sidebar_server, floor, args.changes, args.pause, emit
                 )
 
             profiler = Profiler(app.process.pid, "cells") if args.profile else None
@@ -625,9 +636,16 @@ async def main(args) -> None:
                     "\n## One session: key press on a slider to the end of its rerun\n"
                 )
                 emit(
-                    "Each row: one page, one slider, 20 changes (bouncing at the "
-                    "slider's ends), its own seed. Target: at 250 iterations "
-                    "p50 within 1.5× the floor; the iterations slider within 1.2×.\n"
+                    f"Each row: one page, one slider, {args.changes} changes "
+                    "(bouncing at the slider's ends), its own seed, "
+                    + (
+                        f"{args.pause:g} s between a rerun's end and the next key "
+                        "press. "
+                        if args.pause
+                        else "each key pressed as soon as the last rerun ended. "
+                    )
+                    + "Target: at 250 iterations p50 within 1.5× the floor; the "
+                    "iterations slider within 1.2×.\n"
                 )
                 emit(CELL_HEADER.format(what="page, slider, iterations"))
             raw["cells"] = {}
@@ -638,7 +656,7 @@ async def main(args) -> None:
                         try:
                             changes = await measure_cell(
                                 browser, app, path, key, iterations, next(seeds),
-                                args.changes,
+                                args.changes, args.pause,
                             )  # fmt: skip
                         except Exception as error:  # one broken cell, not the run
                             print(f"{page_name(path)}, {key}: {error}", file=sys.stderr)
@@ -787,6 +805,11 @@ def parse_args(argv=None):
         "value of a slider other than iterations trains the whole run",
     )  # fmt: skip
     parser.add_argument("--changes", type=int, default=20, help="per cell (20)")
+    parser.add_argument(
+        "--pause", type=float, default=0.0,
+        help="seconds between a rerun's end and the next key press in the "
+        "one-session cells, as a person pauses (default 0: at once)",
+    )  # fmt: skip
     parser.add_argument(
         "--live", type=int, default=5, help="Train live clicks to time (0 skips)"
     )

@@ -397,7 +397,7 @@ def merge_checkbox() -> None:
 def describe(dataset: Dataset, name: str, drop: bool, merge: bool) -> None:
     """What was loaded, the label map, and what the loader did or doubts."""
     st.caption(
-        f"Training on {name}: m = {count(dataset.m, 'row')}, "
+        f"Training on {name}: {count(dataset.m, 'row')}, "
         f"n = {count(dataset.n, 'feature')}, k = {count(dataset.k, 'class')}."
     )
     st.caption(

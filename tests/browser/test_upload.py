@@ -68,7 +68,7 @@ def test_an_upload_trains_on_every_page_and_survives_reruns(tab, pages) -> None:
     assert "A CSV file of at most 5 MB" in sidebar_text(tab)
 
     upload(tab, "ten_classes.csv")
-    assert "Training on 'ten_classes.csv': m = 60 rows, n = 3 features, k = 10" in (
+    assert "Training on 'ten_classes.csv': 60 rows, n = 3 features, k = 10" in (
         sidebar_text(tab)
     )
     assert "k = 10 classes" in tab.main_text()
@@ -111,7 +111,7 @@ def test_each_file_gets_a_clear_answer(tab, name, error) -> None:
         return
     assert sidebar_alerts(tab, "error")[0].startswith(error)
     assert tab.alerts("warning")[0].startswith("Still using Iris:")
-    assert "m = 150 rows" in tab.main_text()
+    assert "a table of 150 rows" in tab.main_text()
 
 
 def test_missing_values_are_dropped_with_one_click(tab) -> None:
@@ -122,7 +122,7 @@ def test_missing_values_are_dropped_with_one_click(tab) -> None:
     click_checkbox(tab, "upload_drop_missing")
     assert not sidebar_alerts(tab, "error")
     assert "Dropped 3 rows with missing values; 7 remain." in sidebar_text(tab)
-    assert "m = 7 rows" in tab.main_text()
+    assert "a table of 7 rows" in tab.main_text()
 
 
 def test_similar_labels_merge_with_one_click(tab) -> None:
@@ -145,7 +145,7 @@ def test_a_refused_upload_keeps_the_last_good_upload(tab) -> None:
 
     assert sidebar_alerts(tab, "error")[0].startswith("The uploaded file is not a text")
     assert tab.alerts("warning")[0].startswith("Still using 'two_features.csv':")
-    assert "m = 20 rows" in tab.main_text()
+    assert "a table of 20 rows" in tab.main_text()
 
 
 def test_a_file_over_the_limit_is_refused_by_the_widget(tab) -> None:
@@ -159,7 +159,7 @@ def test_a_file_over_the_limit_is_refused_by_the_widget(tab) -> None:
     assert "File must be 5.0MB or smaller" in chip.inner_text()
     tab.assert_healthy()
     assert FALLBACK in tab.alerts("info")
-    assert "m = 150 rows" in tab.main_text()
+    assert "a table of 150 rows" in tab.main_text()
 
 
 def test_data_in_the_url_and_the_scale_warning(tab) -> None:
