@@ -131,10 +131,11 @@ def get_run(
             run = train_more(split, run, s.learning_rate, s.lam, more, s.article_nn)
         store.put(key, run)
     ahead = trainer_ahead()
-    for neighbour in neighbours(s):
+    for rank, neighbour in enumerate(neighbours(s)):
         ahead.want(
             run_key(dataset_key, neighbour, implementation),
             Job(split, implementation, neighbour, length),
+            rank,
         )
     return run.first(s.iterations)
 
@@ -174,12 +175,15 @@ class TrainerAhead:
     few iterations at a time, and stores them with the others. As soon as a
     script starts it pauses, so a rerun never waits behind it for more than one
     chunk of iterations; a run the rerun needs meanwhile the rerun trains itself.
-    The newest wishes come first; the oldest are dropped beyond `backlog`.
+    The wishes of the newest script run come first, most likely first (a
+    smaller rank); beyond `backlog`, the least wanted are dropped.
     """
 
     def __init__(self, store: RunStore, chunk: int = 50, backlog: int = 12) -> None:
         self.store, self.chunk, self.backlog = store, chunk, backlog
-        self.wishes: OrderedDict[tuple, Job] = OrderedDict()
+        # Each wish with how much it is wanted: (script run, -rank), larger first.
+        self.wishes: dict[tuple, tuple[tuple[int, int], Job]] = {}
+        self.script_runs = 0
         self.scripts_running = 0
         self.busy = False  # True while the thread trains a wish
         self.stopping = False
@@ -199,22 +203,31 @@ class TrainerAhead:
             self.changed.notify_all()
         self.thread.join(timeout=10)
 
-    def want(self, key: tuple, job: Job) -> None:
-        """Train the run under key to job.length, unless it is stored already."""
+    def want(self, key: tuple, job: Job, rank: int = 0) -> None:
+        """Train the run under key to job.length, unless it is stored already.
+
+        rank orders the wishes of one script run: 0 is trained first.
+        """
         if self.store.has(key, job.length):
             return
         with self.changed:
-            self.wishes[key] = job
-            self.wishes.move_to_end(key)
+            wanted = (self.script_runs, -rank)
+            if key in self.wishes:
+                wanted = max(wanted, self.wishes[key][0])
+            self.wishes[key] = (wanted, job)
             while len(self.wishes) > self.backlog:
-                self.wishes.popitem(last=False)
+                del self.wishes[min(self.wishes, key=self._wanted)]
             self.changed.notify_all()
+
+    def _wanted(self, key: tuple) -> tuple[int, int]:
+        return self.wishes[key][0]
 
     @contextmanager
     def script_running(self) -> Iterator[None]:
         """Hold the background training back while a script runs."""
         with self.changed:
             self.scripts_running += 1
+            self.script_runs += 1
         try:
             yield
         finally:
@@ -243,7 +256,8 @@ class TrainerAhead:
                 )
                 if self.stopping:
                     return
-                key, job = self.wishes.popitem(last=True)
+                key = max(self.wishes, key=self._wanted)
+                _, job = self.wishes.pop(key)
                 self.busy = True
             try:
                 self._train(key, job)

@@ -123,6 +123,22 @@ def test_only_the_newest_wishes_are_kept(ahead):
     assert ahead.wait_until_done(timeout=60)
 
 
+def test_the_newest_script_runs_wishes_train_first_most_likely_first(ahead):
+    problem = prepare(load_builtin("iris"))
+    order = []
+    ahead._train = lambda key, job: order.append(key)
+    job = Job(problem, "manual", Settings(), 5)
+
+    with ahead.script_running():
+        ahead.want("old, likely", job, rank=0)
+    with ahead.script_running():
+        ahead.want("new, less likely", job, rank=3)
+        ahead.want("new, likely", job, rank=0)
+
+    assert ahead.wait_until_done(timeout=10)
+    assert order == ["new, likely", "new, less likely", "old, likely"]
+
+
 def test_a_wish_that_cannot_train_is_dropped_and_the_thread_goes_on(ahead):
     problem = prepare(load_builtin("iris"))
     broken = Job(problem, "no such loop", Settings(), 10)
