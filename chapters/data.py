@@ -70,17 +70,34 @@ st.latex(
 change = np.flatnonzero(y != y[0])
 start = max(0, int(change[0]) - 4) if len(change) else 0
 left, right = st.columns([3, 2], gap="large")
-# Rows chosen in a longer table (Iris, before a smaller upload) must fit this one.
+# Other data opens on its own first change of class, and a link's rows are
+# kept on the first draw if this table has them; rows chosen in a longer table
+# must fit this one.
+opening = (start, min(m - 1, start + 11))
+shown_for = st.session_state.get("data_rows_of")
+typed = st.query_params.get_all("data_rows") if shown_for is None else []
+linked = ui.pair_in_link(typed, 0, m - 1)
+if shown_for != ctx.dataset_key:
+    if shown_for is not None or linked is None:
+        st.session_state["data_rows"] = opening
+    st.session_state["data_rows_of"] = ctx.dataset_key
 ui.keep_inside("data_rows", 0, m - 1)
 first, last = left.slider(
     "Rows shown",
     min_value=0,
     max_value=m - 1,
-    value=(start, min(m - 1, start + 11)),
+    # The same default for all data, so the control stays one control when the
+    # data change; the rows it opens on are set above, through the session.
+    value=(0, 1),
     key="data_rows",
     bind="query-params",
     help=f"Choose up to {MAX_ROWS} consecutive rows of the table.",
 )
+if typed and linked is None:
+    left.caption(
+        f"The link's data_rows={', '.join(typed)} is not a pair of rows from 0 to "
+        f"{m - 1}, so it shows rows {opening[0]} to {opening[1]}."
+    )
 if last - first + 1 > MAX_ROWS:
     left.caption(f"Showing the first {MAX_ROWS} of the rows chosen.")
     last = first + MAX_ROWS - 1

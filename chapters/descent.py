@@ -106,6 +106,8 @@ def step_through() -> None:
         st.button(
             "■ Stop" if playing else "▶ Play", on_click=play_or_stop, key="descent_play"
         )
+    # An iteration chosen in a longer run must fit this one.
+    ui.keep_inside("descent_iteration", 1, T)
     typed = ui.typed_in_link("descent_iteration", 1, T)
     t = st.slider("Iteration", 1, T, key="descent_iteration", bind="query-params")
     ui.say_if_not_taken("descent_iteration", typed, t, f"a whole number from 1 to {T}")

@@ -325,6 +325,19 @@ def feature_pair(names: list[str]) -> tuple[str, str]:
     return first, second
 
 
+def pair_in_link(typed: list[str], low: int, high: int) -> tuple[int, int] | None:
+    """The pair of whole numbers a link gives a range slider, if it can take it.
+
+    typed is the link's texts for the key, as st.query_params.get_all gives them;
+    None unless they are two whole numbers, in order, from low to high.
+    """
+    try:
+        first, last = (int(text) for text in typed)
+    except ValueError:
+        return None
+    return (first, last) if low <= first <= last <= high else None
+
+
 def keep_inside(key: str, low: int, high: int) -> None:
     """Pull a control's kept value, or pair of values, back inside low..high.
 

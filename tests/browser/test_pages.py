@@ -153,3 +153,22 @@ def test_page_opened_by_its_url_on_a_fresh_server(new_tab, fresh_server, entry) 
     tab.assert_healthy()
     assert_values_used(tab, "learning_rate", shown)
     assert_charts_sound(tab)
+
+
+def test_fewer_iterations_then_more_keep_the_step_through_inside_the_run(tab) -> None:
+    # A lecturer steps to iteration 6, shows a single iteration, then two.
+    step = tab.page.locator('.st-key-descent_iteration input[type="range"]')
+    tab.open("descent")
+    for _ in range(5):
+        mark = tab.mark()
+        tab.page.get_by_role("button", name="Next ▶").click()
+        tab.wait_for_rerun(mark)
+    assert step.get_attribute("aria-valuetext") == "6"
+
+    for key in ("Home", "ArrowRight"):
+        tab.press_slider("iterations", key)
+        tab.wait_for_drawn()
+        tab.assert_healthy()
+
+    assert tab.shown("iterations") == "2"
+    assert step.get_attribute("aria-valuetext") == "2"

@@ -168,3 +168,21 @@ def test_lecture_mode_enlarges_text_metrics_and_the_sidebar(tab, new_tab, server
           '.stMainBlockContainer [data-testid="stTable"] td')).fontSize)"""
     )
     assert table > 1.2 * default["text"], (table, default)
+
+
+def test_the_rows_a_link_gives_the_data_page_are_shown_if_the_table_has_them(
+    tab,
+) -> None:
+    rows = tab.page.locator('.st-key-data_rows input[type="range"]')
+
+    # A range slider's pair is one key given twice.
+    tab.goto(f"{tab.server.url}/data?data_rows=3&data_rows=9")
+    assert rows.nth(0).get_attribute("aria-valuetext") == "3"
+    assert rows.nth(1).get_attribute("aria-valuetext") == "9"
+
+    tab.goto(f"{tab.server.url}/data?data_rows=500&data_rows=600")
+    tab.assert_healthy()
+    assert "data_rows=500, 600 is not a pair of rows from 0 to 149, so it shows " in (
+        tab.main_text()
+    )
+    assert rows.nth(0).get_attribute("aria-valuetext") == "46"

@@ -176,3 +176,19 @@ def test_data_in_the_url_and_the_scale_warning(tab) -> None:
     tab.wait_for_rerun(mark)
     assert not sidebar_alerts(tab, "warning")
     assert tab.query()["data"] == "wine"
+
+
+def test_a_second_smaller_upload_keeps_the_rows_shown_inside_it(tab) -> None:
+    # Iris opens the Data page on rows 46-57; the 60-row file keeps them, and
+    # the 20-row file after it must pull them inside its own rows.
+    tab.open("data", data="upload")
+    upload(tab, "ten_classes.csv")
+    assert "a table of 60 rows" in tab.main_text()
+
+    upload(tab, "two_features.csv")
+
+    assert "a table of 20 rows" in tab.main_text()
+    rows = tab.page.locator('.st-key-data_rows input[type="range"]')
+    shown = [int(rows.nth(i).get_attribute("aria-valuetext")) for i in range(2)]
+    # The smaller file opens on its own first change of class.
+    assert shown == [0, 11]
