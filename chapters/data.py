@@ -6,6 +6,7 @@ import streamlit as st
 
 from lesson import ui
 from lesson.figures.dataset import one_hot_pair, split_scatter
+from lesson.text import plain
 from softmax_core import formulas, training
 
 # More rows than this make the one-hot cells too small to read.
@@ -95,8 +96,8 @@ first, last = left.slider(
 )
 if typed and linked is None:
     left.caption(
-        f"The link's data_rows={', '.join(typed)} is not a pair of rows from 0 to "
-        f"{m - 1}, so it shows rows {opening[0]} to {opening[1]}."
+        f"The link's data_rows={plain(', '.join(typed))} is not a pair of rows "
+        f"from 0 to {m - 1}, so it shows rows {opening[0]} to {opening[1]}."
     )
 if last - first + 1 > MAX_ROWS:
     left.caption(f"Showing the first {MAX_ROWS} of the rows chosen.")

@@ -8,6 +8,7 @@ import torch
 from lesson import ui
 from lesson.figures.matrices import class_bars, matrix_heatmap
 from lesson.figures.network import logit_parts
+from lesson.text import plain
 from softmax_core import formulas
 
 ctx = ui.context()
@@ -55,7 +56,8 @@ true_class = data.class_names[int(problem.y_train[i])]
 row = int(problem.train_rows[i])
 scaled = ", after standardizing" if ctx.settings.standardize else ""
 st.markdown(
-    f"Training row {i} is row {row} of the data table, labelled **{true_class}**. "
+    f"Training row {i} is row {row} of the data table, labelled "
+    f"**{plain(true_class)}**. "
     f"Its features X_i, as training sees them{scaled}:"
 )
 X_i = problem.X_train[i : i + 1]  # (1, n): a row of X keeps its matrix shape
@@ -98,7 +100,7 @@ for column, when, title in zip(st.columns(2), (0, 1), titles, strict=True):
         )
         guess = data.class_names[int(np.argmax(Z_i[when]))]
         verdict = "right" if guess == true_class else f"wrong, it is {true_class}"
-        st.caption(f"Largest logit: {guess}, {verdict}.")
+        st.caption(plain(f"Largest logit: {guess}, {verdict}."))
 if broke:
     ui.last_finite_caption(run, "The right column shows")
 st.markdown(

@@ -12,6 +12,7 @@ from lesson.figures.regions import (
     grid_probabilities,
     padded_range,
 )
+from lesson.text import plain
 
 ctx = ui.context()
 s = ctx.settings
@@ -84,7 +85,7 @@ st.caption(
     f"{run.train_accuracy[t]:.1%}, test accuracy {run.test_accuracy[t]:.1%}. "
     "Circles are training rows; diamonds are the held-out test rows. Hovering "
     "over the plane names the class by its number j: "
-    + ", ".join(f"{j} {name}" for j, name in enumerate(ctx.dataset.class_names))
+    + ", ".join(f"{j} {plain(name)}" for j, name in enumerate(ctx.dataset.class_names))
     + "."
 )
 if s.standardize:

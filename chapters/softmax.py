@@ -14,6 +14,7 @@ from lesson.figures.steps import (
     probability_bars,
     softmax_table,
 )
+from lesson.text import plain
 from softmax_core import formulas
 
 ctx = ui.context()
@@ -49,7 +50,7 @@ x = torch.cat([problem.X_train, problem.X_test])[position]
 part = "training" if position < len(problem.train_rows) else "test"
 st.caption(
     f"Row {row} is a {part} row; its true class is "
-    f"**{dataset.class_names[int(dataset.y[row])]}**."
+    f"**{plain(dataset.class_names[int(dataset.y[row])])}**."
 )
 
 # A diverged run's last W has no finite loss; its last one that has still makes

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from lesson.text import plain
+
 # Log-spaced 1-2-5 steps: a select slider shows exactly the value that is used,
 # where a float slider would snap to min + k * step and show rounded numbers.
 LEARNING_RATES = tuple(
@@ -180,7 +182,8 @@ def _link_notice(
     """What the sidebar says of the link's values the controls could not take."""
     items = [
         f"- {key} is in the link {len(texts)} times "
-        f"({', '.join(map(repr, texts))}); it uses {_shown(getattr(settings, key))}"
+        f"({plain(', '.join(map(repr, texts)))}); it uses "
+        f"{_shown(getattr(settings, key))}"
         for key, texts in repeated.items()
     ]
     for key, text in typed.items():
@@ -189,8 +192,8 @@ def _link_notice(
             continue
         # A number was replaced by one the control takes; text, by its value.
         verb = "uses" if _nearest(key, text) is not None else "shows"
-        items.append(f"- {key}={text!r}: it takes {ALLOWED[key]}; it {verb} "
-                     f"{_shown(value)}")  # fmt: skip
+        items.append(f"- {key}={plain(repr(text))}: it takes {ALLOWED[key]}; "
+                     f"it {verb} {_shown(value)}")  # fmt: skip
     if not items:
         return ""
     return "Not every value in the link could be used as it is:\n" + "\n".join(items)

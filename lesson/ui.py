@@ -22,6 +22,7 @@ from lesson import runs, upload
 from lesson.figures import compare
 from lesson.figures.style import for_projector
 from lesson.settings import Settings, beyond_floats, draw_sidebar, means
+from lesson.text import plain
 from softmax_core import Dataset, Problem, Run
 from softmax_core.training import divergence_advice, penalty_holds_back
 
@@ -312,8 +313,8 @@ def say_if_not_taken(key: str, typed: str | None, value, takes: str) -> None:
     """A caption under a control whose value in the link it could not take."""
     if typed is not None and not means(typed, value):
         st.caption(
-            f"The link's {key}={typed!r} is not a value this control takes "
-            f"({takes}), so it shows {value}."
+            f"The link's {key}={plain(repr(typed))} is not a value this control "
+            f"takes ({plain(takes)}), so it shows {plain(value)}."
         )
 
 

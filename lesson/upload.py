@@ -18,6 +18,7 @@ from pandas.api.types import is_numeric_dtype
 from streamlit.delta_generator import DeltaGenerator
 
 from lesson import runs
+from lesson.text import plain
 from softmax_core import BUILTIN_DATASETS, DataError, Dataset
 from softmax_core.data import dataset_from_frame, default_columns, read_table
 
@@ -78,7 +79,7 @@ class DataChoice:
             None if standardize else _scale_warning(self.key, self.dataset, self.name)
         )
         if message:
-            self.notes.warning(message)
+            self.notes.warning(plain(message))
 
 
 def choose_data() -> DataChoice:
@@ -94,11 +95,11 @@ def choose_data() -> DataChoice:
         loaded = fallback
         if STORED_KEY in st.session_state:
             st.warning(
-                f"Still using {loaded.name}: the uploaded file could not be used "
-                "as it is. The sidebar says why and how to fix it."
+                f"Still using {plain(loaded.name)}: the uploaded file could not be "
+                "used as it is. The sidebar says why and how to fix it."
             )
         else:
-            st.info(f"The pages use {loaded.name} until you upload a CSV file.")
+            st.info(f"The pages use {plain(loaded.name)} until you upload a CSV file.")
     st.session_state[LAST_GOOD_KEY] = loaded
     return DataChoice(loaded.key, loaded.name, loaded.dataset, notes)
 
@@ -185,23 +186,24 @@ def from_upload(fallback: Loaded) -> Loaded | None:
         st.info(
             "Upload a CSV file to train on it: one row per example, the features "
             f"as numbers, and a column naming the class. A file over {limit_mb} MB "
-            f"is refused and shows in red. Until then the pages use {fallback.name}."
+            "is refused and shows in red. Until then the pages use "
+            f"{plain(fallback.name)}."
         )
         return None
     if file is None:
-        st.caption(f"Using '{upload.name}', uploaded earlier in this session.")
+        st.caption(f"Using '{plain(upload.name)}', uploaded earlier in this session.")
 
     loaded = None
     if len(upload.raw) > limit_mb * 2**20:
         st.error(
-            f"'{upload.name}' is {len(upload.raw) / 2**20:.1f} MB, more than the "
-            f"{limit_mb} MB this app accepts. Keep fewer rows or columns and upload "
-            "it again."
+            f"'{plain(upload.name)}' is {len(upload.raw) / 2**20:.1f} MB, more than "
+            f"the {limit_mb} MB this app accepts. Keep fewer rows or columns and "
+            "upload it again."
         )
     else:
         loaded = load_upload(upload)
     if loaded is None:
-        st.caption(f"Until it loads, the pages use {fallback.name}.")
+        st.caption(f"Until it loads, the pages use {plain(fallback.name)}.")
     return loaded
 
 
@@ -222,7 +224,7 @@ def load_upload(upload: Upload) -> Loaded | None:
         frame, notices = read_upload(upload.digest, upload.raw)
         label, features = choose_columns(frame, upload.digest)
     except DataError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return None
 
     drop = st.session_state.get(DROP_KEY, False)
@@ -232,7 +234,7 @@ def load_upload(upload: Upload) -> Loaded | None:
             upload.digest, frame, notices, label, tuple(features), drop, merge
         )
     except DataError as error:
-        st.error(str(error))
+        st.error(plain(error))
         offer_fix(error, frame, label, features, drop, merge)
         return None
 
@@ -327,7 +329,7 @@ def choose_columns(frame: pd.DataFrame, digest: str) -> tuple[str, list[str]]:
     unused = [name for name in options if name not in features]
     reasons = [unused_reason(frame, name, row_numbers) for name in unused]
     if reasons:
-        st.caption("Not among the features: " + "; ".join(reasons) + ".")
+        st.caption(plain("Not among the features: " + "; ".join(reasons) + "."))
     return label, features
 
 
@@ -357,7 +359,9 @@ def offer_fix(
     """Below a refusal, the widget that fixes it, where a click can."""
     if error.kind == "non_numeric":
         st.button(
-            "Leave " + " and ".join(f"'{name}'" for name in error.columns) + " out",
+            plain(
+                "Leave " + " and ".join(f"'{name}'" for name in error.columns) + " out"
+            ),
             key=LEAVE_OUT_KEY,
             on_click=leave_out,
             args=(error.columns,),
@@ -397,17 +401,19 @@ def merge_checkbox() -> None:
 def describe(dataset: Dataset, name: str, drop: bool, merge: bool) -> None:
     """What was loaded, the label map, and what the loader did or doubts."""
     st.caption(
-        f"Training on {name}: {count(dataset.m, 'row')}, "
+        f"Training on {plain(name)}: {count(dataset.m, 'row')}, "
         f"n = {count(dataset.n, 'feature')}, k = {count(dataset.k, 'class')}."
     )
     st.caption(
         "Classes, numbered as y: "
-        + ", ".join(f"`{label}` → {j}" for j, label in enumerate(dataset.class_names))
+        + ", ".join(
+            f"'{plain(label)}' → {j}" for j, label in enumerate(dataset.class_names)
+        )
     )
     for notice in dataset.notices:
-        st.caption(notice)
+        st.caption(plain(notice))
     for warning in dataset.warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     if drop:
         drop_checkbox()
     if dataset.similar_labels or merge:

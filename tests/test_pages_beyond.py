@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.pagetools import SETTINGS, chart, values, visit
+from tests.pagetools import SETTINGS, chart, read, values, visit
 
 PAGES = (
     "chapters/regions.py",
@@ -18,8 +18,8 @@ def traces(spec, kind):
 
 
 def texts(at) -> str:
-    return " ".join(m.value for m in at.markdown) + " ".join(
-        c.value for c in at.caption
+    return " ".join(read(m.value) for m in at.markdown) + " ".join(
+        read(c.value) for c in at.caption
     )
 
 

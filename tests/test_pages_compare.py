@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import pytest
 
-from tests.pagetools import figures, values
+from tests.pagetools import figures, read, values
 
 THREE = "chapters/three_ways.py"
 ACCURACY = "chapters/accuracy.py"
@@ -42,7 +42,7 @@ DIVERGING = {"learning_rate": 10.0, "lam": 0.5}
 def texts(at) -> str:
     """Everything written in markdown, info, success, warning and caption."""
     elements = [*at.markdown, *at.info, *at.success, *at.warning, *at.caption]
-    return "\n".join(element.value for element in elements)
+    return "\n".join(read(element.value) for element in elements)
 
 
 def metrics(at) -> dict[str, str]:

@@ -24,7 +24,7 @@ from softmax_core.data import (
     load_builtin,
     read_table,
 )
-from tests.pagetools import figures
+from tests.pagetools import figures, read
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_TIMEOUT = 120
@@ -37,11 +37,11 @@ def sidebar_texts(at) -> str:
     """Everything the sidebar says in captions, info, warnings and errors."""
     sidebar = at.sidebar
     elements = [*sidebar.caption, *sidebar.info, *sidebar.warning, *sidebar.error]
-    return "\n".join(element.value for element in elements)
+    return "\n".join(read(element.value) for element in elements)
 
 
 def errors(at) -> list[str]:
-    return [element.value for element in at.sidebar.error]
+    return [read(element.value) for element in at.sidebar.error]
 
 
 def used(at):
@@ -151,7 +151,7 @@ def test_wildly_different_scales_point_to_standardize(
 ):
     at = open_page(data=name)
 
-    warning = " ".join(w.value for w in at.sidebar.warning)
+    warning = " ".join(read(w.value) for w in at.sidebar.warning)
     assert warning.startswith(f"The features of {title} differ in scale")
     assert f"'{widest}'" in warning and f"'{narrowest}'" in warning
     assert warning.endswith("Switch on Standardize features below.")
@@ -184,14 +184,14 @@ def test_upload_without_a_file_keeps_the_last_good_choice(open_page):
 @pytest.mark.parametrize(
     "name, shape, said",
     [
-        ("utf8_bom.csv", (8, 2, 2), "`setosa` → 0, `virginica` → 1"),
+        ("utf8_bom.csv", (8, 2, 2), "'setosa' → 0, 'virginica' → 1"),
         ("windows_1252.csv", (8, 2, 2), "read as Windows-1252"),
         ("semicolon_decimal_comma.csv", (8, 2, 2), "Read decimal commas"),
         ("tab_separated.tsv", (8, 2, 2), "separated by tabs"),
-        ("quoted_fields.csv", (8, 2, 2), "`red, dark` → 0"),
+        ("quoted_fields.csv", (8, 2, 2), "'red, dark' → 0"),
         ("windows_line_endings.csv", (8, 2, 2), "k = 2 classes"),
         ("index_and_id.csv", (8, 2, 2), "'Id', which numbers the rows"),
-        ("number_labels.csv", (9, 2, 3), "`7` → 0, `5` → 1, `3` → 2"),
+        ("number_labels.csv", (9, 2, 3), "'7' → 0, '5' → 1, '3' → 2"),
         ("one_feature.csv", (12, 1, 2), "n = 1 feature,"),
         ("ten_classes.csv", (60, 3, 10), "k = 10 classes"),
     ],
@@ -239,7 +239,7 @@ def test_doubtful_files_load_with_a_warning(uploaded, name, warning):
 def test_a_file_of_wildly_different_scales_points_to_standardize(uploaded):
     at = uploaded("scales.csv")
 
-    warning = " ".join(w.value for w in at.sidebar.warning)
+    warning = " ".join(read(w.value) for w in at.sidebar.warning)
     assert "The features of 'scales.csv' differ in scale" in warning
     assert "'mass_g'" in warning and "'length_km'" in warning
 
@@ -285,7 +285,7 @@ def test_a_refused_file_keeps_the_last_good_upload(uploaded):
     at = uploaded("one_class.csv", at=at)
 
     assert used(at).dataset_key == good
-    assert at.main.warning[0].value.startswith("Still using 'two_features.csv':")
+    assert read(at.main.warning[0].value).startswith("Still using 'two_features.csv':")
 
 
 def test_missing_values_are_dropped_when_asked(uploaded):
@@ -544,7 +544,8 @@ def test_a_data_set_too_small_for_the_train_fraction_gets_a_message(uploaded):
 @pytest.mark.parametrize(
     "page, key, chosen, kept",
     [
-        ("chapters/data.py", "data_rows", (46, 57), (8, 8)),
+        # Other data opens the Data page on its own first rows.
+        ("chapters/data.py", "data_rows", (46, 57), (0, 8)),
         ("chapters/forward.py", "forward_sample", 100, 6),
         ("chapters/softmax.py", "softmax_sample", 140, 8),
     ],
@@ -590,3 +591,31 @@ def test_names_that_look_like_html_are_printed_as_typed_in_every_chart(uploaded)
     everything = "".join(charts.values())
     for name in spelled:
         assert in_json(html.escape(name, quote=False)) in everything, name
+
+
+def test_names_that_look_like_markdown_are_written_as_typed_in_the_text(uploaded):
+    # Streamlit's Markdown would print these as an italic c, as α, as a cat
+    # emoji and in red; escaped, each reads as the file has it.
+    spelled = ["*c*", "$\\alpha$", ":cat:", ":red[x]"]
+    rows = [
+        f"{x:.1f},{z:.1f},{name}"
+        for x, z, name in [(1, 2, spelled[0]), (2, 1, spelled[1]), (5, 5, spelled[2])]
+        for _ in range(8)
+    ]
+    raw = ("width,height,kind\n" + "\n".join(rows) + "\n").encode()
+    at = uploaded(f"{spelled[3]}_names.csv", raw)
+    said = []
+    for page in ("chapters/forward.py", "chapters/softmax.py", "chapters/regions.py"):
+        at.switch_page(page)
+        at.run()
+        assert_healthy(at)
+        said += [e.value for e in (*at.markdown, *at.caption, *at.warning, *at.info)]
+
+    shown = "\n".join(said)
+    # Every name is there as the reader sees it, and never as bare markup.
+    for name in spelled[:3]:
+        assert name in read(shown), name
+    assert "*c*" not in shown and "$\\alpha$" not in shown and " :cat:" not in shown
+    # The file's name too, where the sidebar says what it trains on.
+    captions = [c.value for c in at.sidebar.caption]
+    assert any("':\u2060red\\[x\\]\\_names.csv'" in text for text in captions)

@@ -192,3 +192,21 @@ def test_a_second_smaller_upload_keeps_the_rows_shown_inside_it(tab) -> None:
     shown = [int(rows.nth(i).get_attribute("aria-valuetext")) for i in range(2)]
     # The smaller file opens on its own first change of class.
     assert shown == [0, 11]
+
+
+def test_names_that_look_like_markdown_read_as_typed(tab) -> None:
+    # Unescaped, Streamlit would print an italic c, the letter α and a cat.
+    rows = "\n".join(
+        f"{x},{z},{name}"
+        for x, z, name in [(1, 2, "*c*"), (2, 1, "$\\alpha$"), (5, 5, ":cat:")]
+        for _ in range(8)
+    )
+    tab.open("softmax", data="upload")
+    upload(tab, "markup.csv", f"width,height,kind\n{rows}\n".encode())
+
+    main = tab.page.locator('[data-testid="stMain"]')
+    captions = main.locator('[data-testid="stCaptionContainer"]')
+    read = " ".join(captions.all_inner_texts()).replace("\u2060", "")
+    assert "its true class is *c*." in read, read
+    text = tab.main_text()
+    assert "🐱" not in text and "α" not in text
