@@ -104,7 +104,7 @@ UPLOAD_NOTE = f"""
 Data: this run used a file you uploaded, which this script cannot contain. Save
 that CSV as {DATA_FILE} next to this script, or put its path after "--data". If
 its label is not the last text column, add "--label-column", "NAME". The command
-line uses every other column as a feature and refuses empty cells: if you left
+line uses every other column as a feature and refuses missing values: if you left
 columns out or dropped rows in the app, save the file that way."""
 
 UPLOAD_CHECK = f"""

@@ -20,7 +20,12 @@ from streamlit.delta_generator import DeltaGenerator
 from lesson import runs
 from lesson.text import plain
 from softmax_core import BUILTIN_DATASETS, DataError, Dataset
-from softmax_core.data import dataset_from_frame, default_columns, read_table
+from softmax_core.data import (
+    dataset_from_frame,
+    default_columns,
+    read_table,
+    unusable_cells,
+)
 
 UPLOAD = "upload"
 CHOICES = {**BUILTIN_DATASETS, UPLOAD: "Your own CSV file"}
@@ -366,13 +371,14 @@ def offer_fix(
             on_click=leave_out,
             args=(error.columns,),
         )
-    if error.kind == "missing_values" or drop:
+    if error.kind in ("missing_values", "infinite") or drop:
         drop_checkbox()
-    if error.kind == "missing_values" and not drop:
-        empty = int(frame[[label, *features]].isna().any(axis=1).sum())
+    if error.kind in ("missing_values", "infinite") and not drop:
+        chosen = frame[[label, *features]]
+        unusable = int(unusable_cells(chosen, features).any(axis=1).sum())
         st.caption(
-            f"{empty} of {len(frame)} rows have an empty cell in the chosen "
-            f"columns; dropping them leaves {len(frame) - empty}."
+            f"{unusable} of {len(frame)} rows have a missing or infinite value in "
+            f"the chosen columns; dropping them leaves {len(frame) - unusable}."
         )
     if merge:
         merge_checkbox()
@@ -385,7 +391,11 @@ def leave_out(columns: tuple[str, ...]) -> None:
 
 
 def drop_checkbox() -> None:
-    st.checkbox("Drop rows with missing values", key=DROP_KEY, persist_state="session")
+    st.checkbox(
+        "Drop rows with missing or infinite values",
+        key=DROP_KEY,
+        persist_state="session",
+    )
 
 
 def merge_checkbox() -> None:

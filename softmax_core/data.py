@@ -26,6 +26,8 @@ import torch
 from pandas.api.types import is_integer_dtype, is_numeric_dtype
 
 IRIS_PATH = Path(__file__).parents[1] / "data" / "Iris.csv"
+# A number with a fractional part or an exponent, as data holds and names do not.
+DECIMAL_NUMBER = r"[-+]?(\d+[.,]\d*|[.,]\d+)([eE][-+]?\d+)?|[-+]?\d+[eE][-+]?\d+"
 
 BUILTIN_DATASETS: dict[str, str] = {
     "iris": "Iris (150 flowers, 4 features, 3 classes)",
@@ -182,6 +184,7 @@ def read_table(
         )
 
     first = text.splitlines()[0].strip()
+    _check_is_a_table(text, name)
     if re.fullmatch(r"sep=.", first, flags=re.IGNORECASE):
         raise DataError(
             f"{name} begins with {first!r}, Excel's note of the separator, where "
@@ -194,6 +197,7 @@ def read_table(
     separator = _sniff_separator(text)
     width = _check_field_counts(text, separator)
     frame = _parse(text, separator, width, name)
+    notices += _header_notices(tuple(frame.columns))
 
     # Drop blank lines (their numbers stay counted in the index), then find numbers.
     frame = frame.rename(columns=str.strip)
@@ -263,6 +267,43 @@ def _drop_empty_unnamed(
         return frame, notices
     notice = f"Left out {_count(len(empty), 'column')} with no name and no values."
     return frame.drop(columns=empty), (*notices, notice)
+
+
+def _check_is_a_table(text: str, name: str) -> None:
+    """Refuse JSON, HTML and XML, which a CSV reader turns into nonsense columns."""
+    whole = text.strip()
+    kind = None
+    if whole[:1] + whole[-1:] in ("[]", "{}"):
+        kind = "JSON"
+    elif re.match(r"<(!|\?|html\b|head\b|body\b|table\b|svg\b)", whole, re.I):
+        kind = "HTML or XML"
+    if kind:
+        raise DataError(
+            f"{name} looks like {kind} (it starts with {whole[:1]!r}), not a table "
+            "of values separated by commas. Save the data as CSV, a header line "
+            "of column names and then one line per example, and load that file.",
+            "not_a_table",
+        )
+
+
+def _header_notices(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """A first line of numbers may be a row of data read as the column names.
+
+    Said, not refused: some tables do name their columns by numbers, such as
+    the wavelengths of a spectrum.
+    """
+    decimals = [
+        column for column in columns if re.fullmatch(DECIMAL_NUMBER, column.strip())
+    ]
+    if len(decimals) < 2:
+        return ()
+    return (
+        f"The first line, read as the column names, holds numbers "
+        f"({', '.join(decimals[:3])}). If the file has no header line, its first "
+        "example was taken for the names and left out of the data: add a first "
+        "line with a name for each column, such as "
+        f"{','.join(f'x{i}' for i in range(1, len(columns)))},label.",
+    )
 
 
 def _parse(text: str, separator: str, width: int, name: str) -> pd.DataFrame:
@@ -512,7 +553,7 @@ def dataset_from_frame(
     label = _choose_label(frame, label_column, feature_columns)
     features, dropped = _choose_features(frame, label, feature_columns)
     table = frame[[name for name in frame.columns if name in {*features, label}]]
-    table, dropped_rows = _handle_missing(table, drop_missing)
+    table, dropped_rows = _handle_missing(table, features, drop_missing)
     rows = tuple(int(row) for row in table.index)
 
     # Labels before features: a wrong label column explains errors in the features.
@@ -699,33 +740,51 @@ def _text_column_advice(count: int) -> str:
 
 
 def _handle_missing(
-    table: pd.DataFrame, drop_missing: bool
+    table: pd.DataFrame, features: list[str], drop_missing: bool
 ) -> tuple[pd.DataFrame, int]:
-    """Refuse missing cells, or drop their rows. Returns the table and rows dropped."""
+    """Refuse missing cells, or drop their rows. Returns the table and rows dropped.
+
+    Dropping also drops the rows with a feature too big for float32, which
+    _feature_tensor would refuse next: one choice fixes both.
+    """
     missing = table.isna()
-    if not missing.any(axis=None):
-        return table, 0
-    columns, sentences = _describe_cells(missing, "empty cell")
     if not drop_missing:
+        if not missing.any(axis=None):
+            return table, 0
+        columns, sentences = _describe_cells(missing, "missing value")
         fix = "Fill them in, or drop those rows."
         if missing.sum(axis=None) == 1:
             fix = "Fill it in, or drop that row."
         raise DataError(
-            f"{sentences} {fix}",
+            f"{sentences} A missing value is an empty cell, or NA, N/A, ? or nan. "
+            f"{fix}",
             "missing_values",
             columns,
         )
 
     # Dropping must leave something to learn from.
-    kept = table[~missing.any(axis=1)]
+    unusable = unusable_cells(table, features)
+    kept = table[~unusable.any(axis=1)]
     if kept.empty:
+        columns = [name for name in table.columns if unusable[name].any()]
         raise DataError(
-            f"Every row has an empty cell, so dropping those rows leaves none. "
-            f"Fill in the empty cells of {_columns(columns)}.",
+            "Every row has a missing or infinite value, so dropping those rows "
+            f"leaves none. Fill in or replace the values of {_columns(columns)}.",
             "too_few_rows",
             columns,
         )
     return kept, len(table) - len(kept)
+
+
+def unusable_cells(table: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """True where a cell is missing, or a feature float32 cannot hold (inf, 1e39)."""
+    unusable = table.isna()
+    for name in features:
+        if name in table and is_numeric_dtype(table[name]):
+            with np.errstate(over="ignore"):
+                values = table[name].to_numpy(dtype=np.float32)
+            unusable[name] |= ~np.isfinite(values)
+    return unusable
 
 
 def _feature_tensor(table: pd.DataFrame, features: list[str]) -> torch.Tensor:
@@ -848,7 +907,10 @@ def _id_notice(name: str) -> str:
 
 
 def _dropped_rows_notice(dropped: int, kept: int) -> str:
-    return f"Dropped {_count(dropped, 'row')} with missing values; {kept} remain."
+    return (
+        f"Dropped {_count(dropped, 'row')} with missing or infinite values; "
+        f"{kept} remain."
+    )
 
 
 def _merged_notice(group: tuple[str, ...]) -> str:

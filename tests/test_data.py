@@ -392,9 +392,10 @@ def test_missing_markers_are_refused_with_their_lines(tmp_path, marker):
         HOLES.format(marker),
         "missing_values",
         re.escape(
-            "Column 'a' has 1 empty cell (line 3 of the file). Column 'b' has 1 "
-            "empty cell (line 5 of the file). Column 'Species' has 1 empty cell "
-            "(line 6 of the file). Fill them in, or drop those rows."
+            "Column 'a' has 1 missing value (line 3 of the file). Column 'b' has 1 "
+            "missing value (line 5 of the file). Column 'Species' has 1 missing "
+            "value (line 6 of the file). A missing value is an empty cell, or NA, "
+            "N/A, ? or nan. Fill them in, or drop those rows."
         ),
     )
     assert error.columns == ("a", "b", "Species")
@@ -409,7 +410,9 @@ def test_many_empty_cells_show_the_first_lines(tmp_path):
         tmp_path,
         text,
         "missing_values",
-        re.escape("Column 'a' has 8 empty cells (lines 3, 5, 7, 9, 11 and 3 more of"),
+        re.escape(
+            "Column 'a' has 8 missing values (lines 3, 5, 7, 9, 11 and 3 more of"
+        ),
     )
 
 
@@ -418,7 +421,9 @@ def test_drop_missing_keeps_the_other_rows_and_their_numbers(tmp_path):
 
     assert data.rows == (0, 2, 5)
     assert data.X.tolist() == [[1.0, 2.0], [4.0, 5.0], [9.0, 10.0]]
-    assert data.notices == ("Dropped 3 rows with missing values; 3 remain.",)
+    assert data.notices == (
+        "Dropped 3 rows with missing or infinite values; 3 remain.",
+    )
 
 
 def test_empty_cells_in_iris_are_refused_or_dropped(tmp_path):
@@ -432,15 +437,18 @@ def test_empty_cells_in_iris_are_refused_or_dropped(tmp_path):
     with pytest.raises(
         DataError,
         match=re.escape(
-            "Column 'PetalLengthCm' has 3 empty cells (lines 5, 10, 18 of the file). "
-            "Fill them in, or drop those rows."
+            "Column 'PetalLengthCm' has 3 missing values (lines 5, 10, 18 of the "
+            "file). A missing value is an empty cell, or NA, N/A, ? or nan. Fill "
+            "them in, or drop those rows."
         ),
     ):
         load_csv(path)
     data = load_csv(path, drop_missing=True)
     assert data.m == 147
     assert 3 not in data.rows and 8 not in data.rows and data.rows[3] == 4
-    assert data.notices[-1] == "Dropped 3 rows with missing values; 147 remain."
+    assert data.notices[-1] == (
+        "Dropped 3 rows with missing or infinite values; 147 remain."
+    )
 
 
 def test_drop_missing_that_leaves_nothing_is_refused(tmp_path):
@@ -449,11 +457,60 @@ def test_drop_missing_that_leaves_nothing_is_refused(tmp_path):
         "a,Species\n,x\n,y\n",
         "too_few_rows",
         re.escape(
-            "Every row has an empty cell, so dropping those rows leaves none. Fill in "
-            "the empty cells of column 'a'."
+            "Every row has a missing or infinite value, so dropping those rows "
+            "leaves none. Fill in or replace the values of column 'a'."
         ),
         drop_missing=True,
     )
+
+
+def test_drop_missing_also_drops_rows_with_infinite_values(tmp_path):
+    text = "a,b,Species\n1,2,x\ninf,3,y\n4,,x\n6,1e39,y\n7,8,x\n9,10,y\n"
+    refused(tmp_path, text, "missing_values", "Column 'b' has 1 missing value")
+
+    data = load_text(tmp_path, text, drop_missing=True)
+
+    assert data.rows == (0, 4, 5)
+    assert data.notices == (
+        "Dropped 3 rows with missing or infinite values; 3 remain.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ('[{"a": 1, "Species": "x"}, {"a": 2, "Species": "y"}]\n', "JSON"),
+        ('{"a": [1, 2], "Species": ["x", "y"]}', "JSON"),
+        ("<!DOCTYPE html>\n<html><body><table></table></body></html>\n", "HTML"),
+        ('<?xml version="1.0"?>\n<rows/>\n', "HTML or XML"),
+    ],
+)
+def test_json_html_and_xml_are_refused_as_no_table(tmp_path, text, kind):
+    refused(
+        tmp_path,
+        text,
+        "not_a_table",
+        rf"looks like {kind}.*not a table of values separated by commas\. Save the "
+        "data as CSV",
+    )
+
+
+def test_a_first_line_of_numbers_is_said_to_be_perhaps_no_header(tmp_path):
+    data = load_text(tmp_path, "0.377,0.992,y\n0.1,0.2,x\n0.3,0.4,y\n0.5,0.6,x\n")
+
+    assert data.m == 3
+    [notice] = [text for text in data.notices if "first line" in text]
+    assert notice.startswith(
+        "The first line, read as the column names, holds numbers (0.377, 0.992). "
+        "If the file has no header line, its first example was taken for the names"
+    )
+    assert notice.endswith("such as x1,x2,label.")
+
+
+def test_column_names_that_are_whole_numbers_say_nothing_of_a_header(tmp_path):
+    data = load_text(tmp_path, "0,1,2\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n")
+
+    assert not [text for text in data.notices if "first line" in text]
 
 
 def test_line_numbers_count_blank_lines(tmp_path):
@@ -462,8 +519,8 @@ def test_line_numbers_count_blank_lines(tmp_path):
         "a,Species\n1,x\n\n2,y\n,x\n",
         "missing_values",
         re.escape(
-            "Column 'a' has 1 empty cell (line 5 of the file). Fill it in, or drop "
-            "that row."
+            "Column 'a' has 1 missing value (line 5 of the file). A missing value is "
+            "an empty cell, or NA, N/A, ? or nan. Fill it in, or drop that row."
         ),
     )
 

@@ -255,7 +255,10 @@ def test_a_file_of_wildly_different_scales_points_to_standardize(uploaded):
         ("image.csv", "The uploaded file is not a text file"),
         ("one_class.csv", "The label column 'kind' holds only one class, 'only'."),
         ("many_classes.csv", "The label column 'name' holds 25 different values"),
-        ("missing_values.csv", "Column 'a' has 2 empty cells (lines 3, 9 of the file)"),
+        (
+            "missing_values.csv",
+            "Column 'a' has 2 missing values (lines 3, 9 of the file)",
+        ),
     ],
 )
 def test_refused_files_keep_the_last_good_data(uploaded, name, error):
@@ -293,14 +296,34 @@ def test_missing_values_are_dropped_when_asked(uploaded):
 
     assert "'a'" in errors(at)[0] and "(line 6 of the file)" in errors(at)[0]
     assert (
-        "3 of 10 rows have an empty cell in the chosen columns; dropping them "
-        "leaves 7." in sidebar_texts(at)
+        "3 of 10 rows have a missing or infinite value in the chosen columns; "
+        "dropping them leaves 7." in sidebar_texts(at)
     )
 
     at.checkbox(key=upload.DROP_KEY).check().run()
     assert not errors(at)
     assert used(at).dataset.m == 7
-    assert "Dropped 3 rows with missing values; 7 remain." in sidebar_texts(at)
+    assert "Dropped 3 rows with missing or infinite values; 7 remain." in (
+        sidebar_texts(at)
+    )
+
+
+def test_infinite_values_are_dropped_with_the_same_box(uploaded):
+    raw = b"a,b,kind\n1,2,x\ninf,3,y\n4,5,x\n6,1e39,y\n7,8,x\n9,10,y\n2,2,x\n"
+    at = uploaded("infinite.csv", raw)
+
+    assert errors(at)[0].startswith("Column 'a' has 1 infinite or too-big value")
+    assert (
+        "2 of 7 rows have a missing or infinite value in the chosen columns; "
+        "dropping them leaves 5." in sidebar_texts(at)
+    )
+
+    at.checkbox(key=upload.DROP_KEY).check().run()
+    assert not errors(at)
+    assert used(at).dataset.m == 5
+    assert "Dropped 2 rows with missing or infinite values; 5 remain." in (
+        sidebar_texts(at)
+    )
 
 
 def test_similar_labels_merge_only_when_asked(uploaded):

@@ -97,7 +97,7 @@ def test_an_upload_trains_on_every_page_and_survives_reruns(tab, pages) -> None:
         ("image.csv", "The uploaded file is not a text file"),
         ("one_class.csv", "The label column 'kind' holds only one class"),
         ("many_classes.csv", "The label column 'name' holds 25 different values"),
-        ("missing_values.csv", "Column 'a' has 2 empty cells (lines 3, 9 of"),
+        ("missing_values.csv", "Column 'a' has 2 missing values (lines 3, 9 of"),
         ("text_feature.csv", None),
     ],
 )
@@ -121,7 +121,9 @@ def test_missing_values_are_dropped_with_one_click(tab) -> None:
 
     click_checkbox(tab, "upload_drop_missing")
     assert not sidebar_alerts(tab, "error")
-    assert "Dropped 3 rows with missing values; 7 remain." in sidebar_text(tab)
+    assert "Dropped 3 rows with missing or infinite values; 7 remain." in (
+        sidebar_text(tab)
+    )
     assert "a table of 7 rows" in tab.main_text()
 
 
