@@ -9,6 +9,7 @@ import streamlit as st
 from lesson import ui
 from lesson.figures.dataset import class_counts
 from lesson.figures.network import network_diagram
+from lesson.text import plain
 from softmax_core import training
 
 ctx = ui.context()
@@ -18,10 +19,14 @@ st.title("Softmax regression, three ways")
 st.markdown(
     "Softmax regression, also called multinomial logistic regression, gives each "
     "example a probability for each of k classes. This lesson builds it step by "
-    "step on the Iris flowers, following an article that wrote it three times in "
-    "PyTorch: with gradients derived by hand, with autograd, and with torch.nn. "
-    "All three train live here, on the settings you choose."
+    "step, following an article that wrote it three times in PyTorch, on the Iris "
+    "flowers: with gradients derived by hand, with autograd, and with torch.nn. "
+    "All three train live here, on the settings and the data you choose."
 )
+if ctx.dataset_key != "iris":
+    st.info(
+        f"The pages now use {plain(ctx.data_name)}, chosen under Data in the sidebar."
+    )
 
 st.subheader("How to use it")
 st.markdown(

@@ -24,7 +24,7 @@ from lesson.figures.style import for_projector
 from lesson.settings import Settings, beyond_floats, draw_sidebar, means
 from lesson.text import plain
 from softmax_core import Dataset, Problem, Run
-from softmax_core.training import divergence_advice, penalty_holds_back
+from softmax_core.training import divergence_advice, loss_rose, penalty_holds_back
 
 # torch, pandas and plotly leave hundreds of thousands of objects behind at import.
 # Freezing them once keeps every later garbage collection from walking them all
@@ -39,6 +39,7 @@ class Context:
     settings: Settings
     dataset_key: str
     dataset: Dataset
+    data_name: str = "Iris"  # as the sidebar names it: Wine, 'my file.csv'
 
     def problem(self) -> Problem:
         s = self.settings
@@ -57,7 +58,7 @@ def start() -> None:
     data = upload.choose_data()
     settings = draw_sidebar()
     data.warn_about_scales(settings.standardize)
-    context = Context(settings, data.key, data.dataset)
+    context = Context(settings, data.key, data.dataset, data.name)
     st.session_state["context"] = context
     if settings.lecture:
         st.html(LECTURE_CSS)
@@ -186,10 +187,13 @@ def trouble(run: Run, settings: Settings) -> tuple[str, str] | None:
             f"{run.implementation} run: from there the loss is no longer a finite "
             f"number. Why: {why}. {fix}"
         )
-    if run.iterations > 1 and run.losses[-1] > run.losses[0]:
+    if loss_rose(run.losses):
+        tenth = max(1, run.iterations // 10)
         rose = (
-            f"The loss of the {run.implementation} run rose from "
-            f"{run.losses[0]:.4g} to {run.losses[-1]:.4g}"
+            f"The loss of the {run.implementation} run rose: it started at "
+            f"{run.losses[0]:.4g}, and over the last {tenth} iteration"
+            f"{'s' if tenth > 1 else ''} it averaged "
+            f"{float(run.losses[-tenth:].mean()):.4g}"
         )
         if not penalty_holds_back(s.learning_rate, s.lam, article_nn):
             return "warning", f"{rose}: {why}. {fix}"

@@ -573,6 +573,19 @@ def frozen(values: torch.Tensor | np.ndarray) -> np.ndarray:
     return array
 
 
+def loss_rose(losses: np.ndarray) -> bool:
+    """Whether a run ended above where it started: the mean loss of its last
+    tenth of iterations (at least one) is above its first loss.
+
+    A mean, because a curve that zig-zags may end low on one step and high
+    on the next; losses (T,) must all be finite.
+    """
+    if len(losses) < 2:
+        return False
+    last_tenth = losses[-max(1, len(losses) // 10) :]
+    return float(np.mean(last_tenth)) > float(losses[0])
+
+
 def penalty_factor(learning_rate: float, lam: float, article_nn: bool = False) -> float:
     """What each step multiplies W by before the data term acts: 1 - 2αλ.
 

@@ -275,3 +275,11 @@ def test_lecture_mode_draws_tables_a_projector_can_read(open_page):
     shown, data = lecture.table[0].value, plain.dataframe[0].value
     assert list(shown.columns) == list(data.columns)
     assert len(shown) == len(data) == 150
+
+
+def test_home_says_which_data_the_pages_use_when_it_is_not_iris(open_page):
+    assert not [i for i in open_page(HOME).info if "The pages now use" in i.value]
+
+    at = open_page(HOME, data="wine")
+
+    assert any("The pages now use Wine, chosen under Data" in i.value for i in at.info)

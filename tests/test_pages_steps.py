@@ -249,7 +249,7 @@ def test_loss_lam_bars_of_very_different_heights_say_so(open_page):
 def test_a_loss_that_rises_because_the_penalty_no_longer_shrinks_w_says_so(open_page):
     # alpha * lam = 1: the penalty's factor 1 - 2 alpha lam is -1.
     at = open_page("chapters/descent.py", learning_rate=2.0, lam=0.5)
-    [warning] = [w.value for w in at.warning if "rose from" in w.value]
+    [warning] = [w.value for w in at.warning if "run rose" in w.value]
     assert "1 - 2αλ = -1, of size 1" in warning
     assert "until α·λ is below 1" in warning
     assert "overshoot" not in warning
@@ -257,6 +257,6 @@ def test_a_loss_that_rises_because_the_penalty_no_longer_shrinks_w_says_so(open_
 
 def test_a_loss_that_rises_from_steps_too_large_says_they_overshoot(open_page):
     at = open_page("chapters/descent.py", learning_rate=10.0, lam=0.0)
-    [warning] = [w.value for w in at.warning if "rose from" in w.value]
+    [warning] = [w.value for w in at.warning if "run rose" in w.value]
     assert "steps of α = 10 overshoot the minimum" in warning
     assert "standardize the features" in warning

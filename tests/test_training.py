@@ -506,3 +506,12 @@ def test_a_collector_paused_by_the_caller_stays_paused():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_loss_rose_when_its_last_tenth_averages_above_its_start():
+    # A zig-zag that ends on a low step still rose: its last tenth is high.
+    zig_zag = np.array([1.15, 0.9, *([12.0, 0.8] * 10)])
+    assert training.loss_rose(zig_zag)
+    assert not training.loss_rose(np.array([1.15, 0.9, 0.7, 0.5]))
+    assert training.loss_rose(np.array([1.0, 2.0]))
+    assert not training.loss_rose(np.array([1.0]))

@@ -12,6 +12,7 @@ from lesson.figures.style import (
     log_axis,
 )
 from softmax_core.sweep import Sweep
+from softmax_core.training import loss_rose
 
 # What a sweep can vary, and how its legend names a value.
 VARIED = {"learning_rate": "α", "lam": "λ"}
@@ -91,7 +92,7 @@ def _legend_name(
     name = f"{letter} = {value:g}"
     if diverged_at:
         return f"{name}, diverged at {diverged_at}"
-    if len(finite) > 1 and finite[-1] > finite[0]:
+    if loss_rose(finite):
         return f"{name}, loss rose"
     return name
 
