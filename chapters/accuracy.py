@@ -18,7 +18,7 @@ st.markdown(
     "class. It hides *which* classes get mixed up. A confusion matrix counts, for "
     "each true class, where its rows went."
 )
-st.latex(
+ui.latex(
     r"\hat y_i = \arg\max_j Z_{ij}, \qquad "
     r"\text{accuracy} = \frac{1}{m}\sum_{i=0}^{m-1} [\hat y_i = y_i], \qquad "
     r"C_{jl} = \#\{i : y_i = j,\ \hat y_i = l\}"

@@ -63,7 +63,7 @@ st.markdown(
     "numbers that says which class is right: a 1 in column y_i, 0 elsewhere. "
     "Stacking those rows gives the one-hot matrix Y (m, k)."
 )
-st.latex(
+ui.latex(
     r"Y_{ij} = \begin{cases} 1 & \text{if } y_i = j \\ 0 & \text{otherwise}"
     r"\end{cases} \qquad i = 0, \dots, m - 1, \quad j = 0, \dots, k - 1"
 )

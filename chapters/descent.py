@@ -30,11 +30,11 @@ st.markdown(
     "Each iteration computes the gradients dW and db, the direction in which the "
     "loss rises fastest, and takes a step of size α the other way."
 )
-st.latex(
+ui.latex(
     r"dW = -\frac{1}{m} X^\top (Y - A) + 2 \lambda W, \qquad "
     r"db = -\frac{1}{m} \sum_{i=0}^{m-1} (Y_i - A_i)"
 )
-st.latex(r"W \leftarrow W - \alpha \, dW, \qquad b \leftarrow b - \alpha \, db")
+ui.latex(r"W \leftarrow W - \alpha \, dW, \qquad b \leftarrow b - \alpha \, db")
 ui.show_trouble(run)
 
 
@@ -79,7 +79,11 @@ def show_iteration(t: int) -> None:
         ("b", b, db, b_next, ["(bias)"]),
     ):
         if before.size <= LATEX_MAX_ENTRIES:
-            st.latex(update_latex(name, before, grad, after, settings.learning_rate))
+            st.latex(
+                update_latex(
+                    name, before, grad, after, settings.learning_rate, settings.lecture
+                )
+            )
         else:
             table = update_table(name, before, grad, after, rows, classes)
             ui.show_table(table, hide_index=True, height=min(400, 35 * len(table) + 40))

@@ -26,7 +26,7 @@ st.markdown(
     "loss of every iteration, and a script that trains the same run again from "
     "the command line."
 )
-st.latex(r"A = \operatorname{softmax}(XW + b), \qquad \hat y = \arg\max_j A_j")
+ui.latex(r"A = \operatorname{softmax}(XW + b), \qquad \hat y = \arg\max_j A_j")
 
 typed = ui.typed_in_link("export_implementation")
 implementation = st.selectbox(

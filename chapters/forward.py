@@ -22,7 +22,7 @@ st.markdown(
     "The forward pass turns features into one score per class, the logits. For "
     "all training rows at once it is a single matrix product and a sum:"
 )
-st.latex(
+ui.latex(
     r"\underbrace{Z}_{(m,\,k)} = \underbrace{X}_{(m,\,n)}\,\underbrace{W}_{(n,\,k)}"
     r" + \underbrace{b}_{(k,)} \qquad "
     rf"\underbrace{{Z}}_{{({m},\,{k})}} = \underbrace{{X}}_{{({m},\,{n})}}\,"
@@ -40,7 +40,7 @@ st.markdown(
 # One row, followed through the product.
 st.subheader("One row at a time")
 st.markdown("Row i of Z needs only row i of X:")
-st.latex(r"Z_i = X_i\, W + b, \qquad Z_{ij} = \sum_{f} X_{if}\, W_{fj} + b_j")
+ui.latex(r"Z_i = X_i\, W + b, \qquad Z_{ij} = \sum_{f} X_{if}\, W_{fj} + b_j")
 ui.keep_inside("forward_sample", 0, m - 1)
 typed = ui.typed_in_link("forward_sample", 0, m - 1)
 i = st.number_input(

@@ -57,7 +57,7 @@ st.markdown(
     "W[f, j], and output j adds up its edges and its bias to get the logit Z_j. "
     "Softmax, a later page, turns the k logits into probabilities."
 )
-st.latex(r"Z_j = \sum_{f=0}^{n-1} X_f\, W_{fj} + b_j")
+ui.latex(r"Z_j = \sum_{f=0}^{n-1} X_f\, W_{fj} + b_j")
 st.markdown(
     f"Drawn: W and b after {t} iterations of gradient descent with the sidebar's "
     "settings. Red edges are positive weights, blue ones negative; the thicker "

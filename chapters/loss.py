@@ -26,7 +26,7 @@ st.markdown(
     "is small when the model gives the true class a high probability. Its second "
     "part, the L2 term, is small when the weights are small."
 )
-st.latex(
+ui.latex(
     r"J(W, b) = -\frac{1}{m} \sum_{i=0}^{m-1} \sum_{j=0}^{k-1} Y_{ij} \log A_{ij}"
     r" + \lambda \lVert W \rVert^2, \qquad \lVert W \rVert^2 = \sum_{f, j} W_{fj}^2"
 )

@@ -26,7 +26,7 @@ st.markdown(
     "the largest probability is small. The border between two classes is where "
     "their logits are equal, so it is always a straight line."
 )
-st.latex(
+ui.latex(
     r"\hat y = \arg\max_j A_j = \arg\max_j Z_j, \qquad Z = xW + b"
     r"\quad\text{with } x \in \mathbb{R}^{2},\; W \in \mathbb{R}^{2 \times k}"
 )

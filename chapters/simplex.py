@@ -22,7 +22,7 @@ st.markdown(
     "pulls every row toward the corner of its true class; λ holds them back a "
     "little, since certainty needs large weights."
 )
-st.latex(
+ui.latex(
     r"A_{ij} = \frac{e^{Z_{ij}}}{\sum_{l=0}^{k-1} e^{Z_{il}}}, \qquad "
     r"A_{ij} > 0, \quad \sum_{j=0}^{k-1} A_{ij} = 1"
 )

@@ -26,7 +26,7 @@ st.markdown(
     "of one example into k probabilities that are positive and add up to 1: the "
     "larger a logit, the larger its share."
 )
-st.latex(r"A_{ij} = \frac{e^{Z_{ij}}}{\sum_{l=0}^{k-1} e^{Z_{il}}}")
+ui.latex(r"A_{ij} = \frac{e^{Z_{ij}}}{\sum_{l=0}^{k-1} e^{Z_{il}}}")
 ui.show_trouble(run)
 
 # One example, at the random start and after training.

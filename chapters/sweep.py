@@ -20,7 +20,7 @@ st.markdown(
     "every curve starts from the same W and b and trains the manual "
     "implementation for the sidebar's number of iterations."
 )
-st.latex(
+ui.latex(
     r"W \leftarrow W - \alpha\, dW, \qquad b \leftarrow b - \alpha\, db, \qquad "
     r"dW = -\tfrac{1}{m} X^\top (Y - A) + 2 \lambda W"
 )

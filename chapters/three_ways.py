@@ -21,7 +21,7 @@ st.markdown(
     "and `torch.optim` (**nn**). All three start from the same W and b and "
     "minimize the same objective, so they should walk the same path:"
 )
-st.latex(
+ui.latex(
     r"J(W, b) = -\frac{1}{m}\sum_{i=0}^{m-1}\sum_{j=0}^{k-1} Y_{ij}\log A_{ij}"
     r" + \lambda\lVert W\rVert^2, \qquad A = \mathrm{softmax}(XW + b)"
 )
@@ -60,9 +60,9 @@ st.markdown(
     "`torch.optim.SGD(weight_decay=wd)` adds wd·W to the gradient before each "
     "step. That is the gradient of (wd/2)‖W‖², not of wd‖W‖²:"
 )
-st.latex(
+ui.latex(
     r"\frac{\partial}{\partial W}\,\frac{wd}{2}\lVert W\rVert^2 = wd\cdot W"
-    r"\quad\Longrightarrow\quad wd = 2\lambda \text{ gives } \lambda\lVert W\rVert^2"
+    r"\qquad\Longrightarrow\quad wd = 2\lambda \text{ gives } \lambda\lVert W\rVert^2"
 )
 st.markdown(
     "The article set weight_decay = λ on the weight **and** the bias: nn then "
@@ -85,7 +85,7 @@ st.markdown(
     "At iteration 1 all three compute dW and db at the same start W, b; later, "
     "each at its own W, b. Same colours mean the same gradients. In formulas:"
 )
-st.latex(
+ui.latex(
     r"dW = -\frac{1}{m} X^\top (Y - A) + 2\lambda W, \qquad "
     r"db = -\frac{1}{m}\sum_{i=0}^{m-1} (Y_i - A_i)"
 )

@@ -88,7 +88,8 @@ LECTURE_CSS = """
   .stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 3rem; }
   .stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
   section[data-testid="stSidebar"] .stElementContainer { margin-bottom: -0.6rem; }
-  section[data-testid="stSidebar"] p { font-size: 1.15rem; }
+  section[data-testid="stSidebar"] p,
+  section[data-testid="stSidebar"] .stSelectbox input { font-size: 1.15rem; }
   [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
   [data-testid="stSliderTickBarMax"] { font-size: 1.1rem; }
   .stMainBlockContainer [data-testid="stTable"] th,
@@ -161,6 +162,16 @@ def cached_figure(key: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
     rebuild. key must name everything the figure shows.
     """
     return _build()
+
+
+def latex(formula: str) -> None:
+    """A display formula; in lecture mode its parts, the pieces between \\qquad,
+    stand one under another, as the larger type would not fit them on one line
+    of a 1024-pixel screen."""
+    if context().settings.lecture and r"\qquad" in formula:
+        lines = [part.strip() for part in formula.split(r"\qquad")]
+        formula = r"\begin{gathered} " + r" \\[0.4em] ".join(lines) + r" \end{gathered}"
+    st.latex(formula)
 
 
 @cache

@@ -116,13 +116,19 @@ def data_selectbox() -> str:
     the label it shows in the URL, "Wine (178 wines, 13 features, 3 classes)".
     """
     wanted = st.query_params.get(DATA_KEY)
-    if DATA_KEY not in st.session_state and wanted in CHOICES:
+    opening = DATA_KEY not in st.session_state
+    if opening and wanted in CHOICES:
         st.session_state[DATA_KEY] = wanted
     # The box shows the name alone, which fits the sidebar; the caption below
     # says what is in it: "150 flowers, 4 features, 3 classes".
     choice = st.selectbox(
         "Data", options=list(CHOICES), format_func=_name_of, key=DATA_KEY
     )
+    if opening and wanted is not None and wanted not in CHOICES:
+        st.warning(
+            f"The link's data={plain(repr(wanted))} is not one of these data sets "
+            f"({', '.join(CHOICES)}), so the pages use {_name_of(choice)}."
+        )
     if choice in BUILTIN_DATASETS:
         st.caption(BUILTIN_DATASETS[choice].split(" (")[1].rstrip(")"))
 

@@ -142,3 +142,9 @@ def test_names_that_look_like_numbers_stay_names_on_their_axes(build):
     axes = _name_axes(fig)
     assert axes, "the figure has no axis titled with names"
     assert all(axis.type == "category" for axis in axes)
+
+
+def test_numbers_on_axes_and_colour_bars_are_written_without_si_prefixes():
+    fig = matrix_heatmap(np.array([[5e-4, -2e-4]]), ["f"], ["a", "b"], "dW")
+    assert fig.data[0].colorbar.exponentformat == "e"
+    assert fig.layout.xaxis.exponentformat == fig.layout.yaxis.exponentformat == "e"

@@ -260,3 +260,17 @@ def test_a_loss_that_rises_from_steps_too_large_says_they_overshoot(open_page):
     [warning] = [w.value for w in at.warning if "run rose" in w.value]
     assert "steps of α = 10 overshoot the minimum" in warning
     assert "standardize the features" in warning
+
+
+def test_lecture_mode_stacks_the_parts_of_wide_formulas(open_page):
+    wide = open_page("chapters/descent.py")
+    assert r"\qquad" in wide.latex[0].value
+
+    at = open_page("chapters/descent.py", lecture=True)
+
+    first = at.latex[0].value
+    assert first.startswith(r"\begin{gathered}") and r"\qquad" not in first
+    assert r"dW = " in first and r"\\[0.4em] db = " in first
+    # The update of W: after, then = before, then - α · dW, one under another.
+    update = next(x.value for x in at.latex if r"\text{after}" in x.value)
+    assert update.startswith(r"\begin{aligned}") and update.count(r"\\") >= 2

@@ -127,6 +127,14 @@ def test_an_unknown_name_in_the_url_gives_iris(open_link):
     assert_healthy(at)
     assert used(at).dataset_key == "iris"
     assert "data" not in at.query_params
+    [said] = [read(w.value) for w in at.sidebar.warning]
+    assert said == (
+        "The link's data='mnist' is not one of these data sets (iris, wine, "
+        "breast_cancer, upload), so the pages use Iris."
+    )
+    # Said of the link the session opened with, not on every rerun.
+    at.run()
+    assert not at.sidebar.warning
 
 
 def test_the_choice_goes_into_the_url(open_page):

@@ -184,7 +184,7 @@ def gradient_heatmaps(
                 "cmid": 0,
                 "cmin": -limit or -1,
                 "cmax": limit or 1,
-                "colorbar": {"title": name},
+                "colorbar": {"title": name, "exponentformat": "e"},
             },
             **_side_by_side(names),
         ),

@@ -40,7 +40,7 @@ def matrix_heatmap(
         text=np.vectorize(lambda v: f"{v:.3g}")(M) if show_values else None,
         texttemplate="%{text}" if show_values and M.size <= 120 else None,
         hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{z:.6g}}<extra></extra>",
-        colorbar={"title": name},
+        colorbar={"title": name, "exponentformat": "e"},
     )
     return go.Figure(
         data=[heatmap],

@@ -372,17 +372,24 @@ def update_latex(
     grad: np.ndarray,
     after: np.ndarray,
     learning_rate: float,
+    stacked: bool = False,
 ) -> str:
     """after = before - α · grad, with the numbers of one iteration filled in.
 
-    name is the parameter's letter, W or b; the gradient is d + name.
+    name is the parameter's letter, W or b; the gradient is d + name. stacked
+    puts the three matrices one under another, for a narrow screen or large
+    type.
     """
-    return (
-        rf"\underbrace{{{latex_matrix(after)}}}_{{{name}\ \text{{after}}}} = "
-        rf"\underbrace{{{latex_matrix(before)}}}_{{{name}\ \text{{before}}}} - "
-        rf"{_latex_number(learning_rate, 3)} \cdot "
-        rf"\underbrace{{{latex_matrix(grad)}}}_{{d{name}}}"
-    )
+    after = rf"\underbrace{{{latex_matrix(after)}}}_{{{name}\ \text{{after}}}}"
+    before = rf"\underbrace{{{latex_matrix(before)}}}_{{{name}\ \text{{before}}}}"
+    step = rf"{_latex_number(learning_rate, 3)} \cdot "
+    grad = rf"\underbrace{{{latex_matrix(grad)}}}_{{d{name}}}"
+    if stacked:
+        return (
+            rf"\begin{{aligned}} & {after} \\ = {{}} & {before} \\ "
+            rf"- {step}{{}} & {grad} \end{{aligned}}"
+        )
+    return f"{after} = {before} - {step}{grad}"
 
 
 def update_table(

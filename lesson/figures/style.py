@@ -79,6 +79,9 @@ def layout(title: str | None = None, height: int = 380, **more) -> dict:
         "margin": {"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "closest",
+        # 5e-4, not Plotly's "500µ": SI prefixes are no way to write a gradient.
+        "xaxis": {"exponentformat": "e"},
+        "yaxis": {"exponentformat": "e"},
     }
     return merged(shared, more)
 
