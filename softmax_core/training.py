@@ -9,6 +9,7 @@ call the formulas in `softmax_core.formulas`; none re-derives one.
 
 import gc
 import math
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -431,6 +432,11 @@ def train(
     every `progress_every` iterations (a page draws its curve while it trains).
     """
     check_settings(implementation, learning_rate, lam, iterations)
+    # OpenMP keeps its number of threads per thread, and a new thread starts at
+    # one per core: Streamlit runs each script in a new thread, and the app
+    # trains ahead in another. Two such threads training at once ran 5 times
+    # slower than one alone, so every loop sets its own thread to one.
+    torch.set_num_threads(1)
 
     def report(history: History) -> None:
         on_progress(_summarize(problem, implementation, lam, history))
@@ -448,6 +454,14 @@ def train(
     return _summarize(problem, implementation, lam, history)
 
 
+class _CollectorPause:
+    """How many loops are training now, and whether the collector ran before."""
+
+    lock = threading.Lock()
+    loops = 0
+    was_enabled = False
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a loop trains.
@@ -456,16 +470,22 @@ def _collector_paused() -> Iterator[None]:
     all those new objects, walks the growing history again and again: about
     3% of a 5000-step nn run. The loops make no reference cycles (their
     tensors are freed as soon as nothing refers to them), so nothing piles up
-    meanwhile. Another thread may pause it too; whoever paused it first turns
-    it back on.
+    meanwhile. Loops in several threads share one pause: the first pauses the
+    collector, and the last to end turns it back on, if it was on.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    pause = _CollectorPause
+    with pause.lock:
+        if pause.loops == 0:
+            pause.was_enabled = gc.isenabled()
+            gc.disable()
+        pause.loops += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with pause.lock:
+            pause.loops -= 1
+            if pause.loops == 0 and pause.was_enabled:
+                gc.enable()
 
 
 def train_more(

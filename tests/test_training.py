@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import gc
 import math
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -506,6 +507,53 @@ def test_a_collector_paused_by_the_caller_stays_paused():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_loops_in_two_threads_keep_the_collector_paused_until_both_end():
+    # This loop starts first and ends first, while the other still trains.
+    problem = training.prepare(load_builtin("iris"))
+    other_inside, this_done, seen = threading.Event(), threading.Event(), []
+
+    def other_reports(run):
+        other_inside.set()
+        this_done.wait(timeout=30)
+        seen.append(gc.isenabled())
+
+    other = threading.Thread(
+        target=training.train,
+        args=(problem, "manual", 0.1, 0.01, 10),
+        kwargs={"on_progress": other_reports, "progress_every": 10},
+    )
+
+    def start_the_other(run):
+        other.start()
+        assert other_inside.wait(timeout=30)
+
+    training.train(
+        problem, "manual", 0.1, 0.01, 10, on_progress=start_the_other, progress_every=10
+    )
+    this_done.set()
+    other.join(timeout=30)
+
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_loop_in_a_new_thread_runs_torch_on_one_thread():
+    # OpenMP starts each new thread at one thread per core.
+    problem = training.prepare(load_builtin("iris"))
+    counts = []
+
+    def in_a_new_thread():
+        torch.set_num_threads(2)
+        training.train(problem, "manual", 0.1, 0.01, 3)
+        counts.append(torch.get_num_threads())
+
+    thread = threading.Thread(target=in_a_new_thread)
+    thread.start()
+    thread.join(timeout=30)
+
+    assert counts == [1]
 
 
 def test_a_loss_rose_when_its_last_tenth_averages_above_its_start():
