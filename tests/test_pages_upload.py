@@ -299,38 +299,34 @@ def test_a_refused_file_keeps_the_last_good_upload(uploaded):
     assert read(at.main.warning[0].value).startswith("Still using 'two_features.csv':")
 
 
-def test_missing_values_are_dropped_when_asked(uploaded):
-    at = uploaded("missing_values.csv")
+INFINITE = b"a,b,kind\n1,2,x\ninf,3,y\n4,5,x\n6,1e39,y\n7,8,x\n9,10,y\n2,2,x\n"
 
-    assert "'a'" in errors(at)[0] and "(line 6 of the file)" in errors(at)[0]
+
+@pytest.mark.parametrize(
+    ("name", "raw", "refusal", "rows", "dropped"),
+    [
+        ("missing_values.csv", None, "Column 'a' has 2 missing values", 10, 3),
+        ("infinite.csv", INFINITE, "Column 'a' has 1 infinite or too-big value", 7, 2),
+    ],
+)
+def test_rows_with_missing_or_infinite_values_are_dropped_when_asked(
+    uploaded, name, raw, refusal, rows, dropped
+):
+    at = uploaded(name, raw)
+
+    assert errors(at)[0].startswith(refusal)
+    kept = rows - dropped
     assert (
-        "3 of 10 rows have a missing or infinite value in the chosen columns; "
-        "dropping them leaves 7." in sidebar_texts(at)
+        f"{dropped} of {rows} rows have a missing or infinite value in the chosen "
+        f"columns; dropping them leaves {kept}." in sidebar_texts(at)
     )
 
     at.checkbox(key=upload.DROP_KEY).check().run()
     assert not errors(at)
-    assert used(at).dataset.m == 7
-    assert "Dropped 3 rows with missing or infinite values; 7 remain." in (
-        sidebar_texts(at)
-    )
-
-
-def test_infinite_values_are_dropped_with_the_same_box(uploaded):
-    raw = b"a,b,kind\n1,2,x\ninf,3,y\n4,5,x\n6,1e39,y\n7,8,x\n9,10,y\n2,2,x\n"
-    at = uploaded("infinite.csv", raw)
-
-    assert errors(at)[0].startswith("Column 'a' has 1 infinite or too-big value")
+    assert used(at).dataset.m == kept
     assert (
-        "2 of 7 rows have a missing or infinite value in the chosen columns; "
-        "dropping them leaves 5." in sidebar_texts(at)
-    )
-
-    at.checkbox(key=upload.DROP_KEY).check().run()
-    assert not errors(at)
-    assert used(at).dataset.m == 5
-    assert "Dropped 2 rows with missing or infinite values; 5 remain." in (
-        sidebar_texts(at)
+        f"Dropped {dropped} rows with missing or infinite values; {kept} remain."
+        in sidebar_texts(at)
     )
 
 
