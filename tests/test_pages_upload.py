@@ -592,16 +592,21 @@ def test_a_row_chosen_in_iris_is_pulled_inside_a_smaller_upload(
     assert widget.value == kept
 
 
+def labelled_rows(header: str, names: list[str]) -> bytes:
+    """A CSV of three classes of 8 rows each, named by names, under header."""
+    rows = [
+        f"{x:.1f},{z:.1f},{name}"
+        for x, z, name in zip((1, 2, 5), (2, 1, 5), names, strict=True)
+        for _ in range(8)
+    ]
+    return (header + "\n" + "\n".join(rows) + "\n").encode()
+
+
 def test_names_that_look_like_html_are_printed_as_typed_in_every_chart(uploaded):
     # Plotly reads a little HTML in its text: unescaped, these would be drawn
     # in italics, bold, across two lines, or as "a < b", not as the file has them.
     spelled = ["<i>width</i>", "<b>big</b>", "a &lt; b", "x<br>y"]
-    rows = [
-        f"{x:.1f},{z:.1f},{name}"
-        for x, z, name in [(1, 2, spelled[1]), (2, 1, spelled[2]), (5, 5, spelled[3])]
-        for _ in range(8)
-    ]
-    raw = ("<i>width</i>,height,kind\n" + "\n".join(rows) + "\n").encode()
+    raw = labelled_rows("<i>width</i>,height,kind", spelled[1:])
     at = uploaded("html_names.csv", raw)
     charts = {}
     for page in PAGES:
@@ -624,13 +629,9 @@ def test_names_that_look_like_markdown_are_written_as_typed_in_the_text(uploaded
     # Streamlit's Markdown would print these as an italic c, as α, as a cat
     # emoji and in red; escaped, each reads as the file has it.
     spelled = ["*c*", "$\\alpha$", ":cat:", ":red[x]"]
-    rows = [
-        f"{x:.1f},{z:.1f},{name}"
-        for x, z, name in [(1, 2, spelled[0]), (2, 1, spelled[1]), (5, 5, spelled[2])]
-        for _ in range(8)
-    ]
-    raw = ("width,height,kind\n" + "\n".join(rows) + "\n").encode()
-    at = uploaded(f"{spelled[3]}_names.csv", raw)
+    at = uploaded(
+        f"{spelled[3]}_names.csv", labelled_rows("width,height,kind", spelled[:3])
+    )
     said = []
     for page in ("chapters/forward.py", "chapters/softmax.py", "chapters/regions.py"):
         at.switch_page(page)
