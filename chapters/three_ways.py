@@ -6,6 +6,7 @@ import streamlit as st
 
 from lesson import ui
 from lesson.figures import compare, curves
+from lesson.settings import bind_to_link
 from softmax_core import IMPLEMENTATIONS, formulas, training
 
 SHOW = {"success": st.success, "info": st.info, "warning": st.warning}
@@ -101,7 +102,7 @@ if s.iterations > 1:
         1,
         s.iterations,
         key="three_iteration",
-        bind="query-params",
+        bind=bind_to_link("three_iteration"),
         help="dW and db of iteration t, computed at the W and b after t - 1 updates.",
     )
     takes = f"a whole number from 1 to {s.iterations}"

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lesson.text import plain
 
@@ -168,6 +169,58 @@ def _snapped(typed: dict[str, str]) -> dict[str, float | int]:
     }
 
 
+def show_in_link(values: dict[str, float | int | None]) -> None:
+    """Write values in the URL (None: take the key out of it).
+
+    For a control that is not bound to the URL, or one not drawn yet in this
+    run: a drawn control owns its key, and Streamlit refuses the write.
+    """
+    for key, value in values.items():
+        try:
+            if value is None:
+                st.query_params.pop(key, None)
+            else:
+                st.query_params[key] = _url_text(key, value)
+        except StreamlitAPIException:
+            pass  # a control drawn before in this session owns the key
+
+
+# The controls whose link value this run replaced, and left unbound.
+REPLACED = "replaced_in_link"
+
+
+def replace_in_link(values: dict[str, float | int | None]) -> None:
+    """Write in the URL what a link's values were replaced with, for controls
+    that then stay unbound for this run (see bind_to_link).
+
+    Streamlit's controls write the URL only when a person moves them: a value
+    set for them in code leaves the link's old text (or none) in the address
+    bar, and a copy of it would open another state. Call it before the
+    controls are drawn.
+    """
+    show_in_link(values)
+    st.session_state[REPLACED] = st.session_state.get(REPLACED, set()) | set(values)
+
+
+def bind_to_link(key: str) -> str | None:
+    """bind= for a control: none on the run that replaced its link value.
+
+    Bound, it would clear the value just written, and Streamlit's number box
+    raises on a link number beyond every float (seed=inf).
+    """
+    return None if key in st.session_state.get(REPLACED, ()) else "query-params"
+
+
+def rebind_replaced() -> None:
+    """Call first on every run: the controls left unbound on the run before
+    are bound from now on, and take their value as set in code, which makes
+    Streamlit bring the URL up to date and leave the link's old text unread.
+    """
+    for key in st.session_state.pop(REPLACED, ()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def beyond_floats(text: str) -> bool:
     """Whether a link's number is beyond every float (inf, 1e400, 400 digits)."""
     try:
@@ -208,6 +261,7 @@ def draw_sidebar() -> Settings:
     # The controls keep their values in the session; before the first run of a
     # session (a link opened, a reload) there are none yet, and the URL's
     # values are the link's. After that the controls hold what the person chose.
+    rebind_replaced()
     opening = "learning_rate" not in st.session_state
     typed, repeated = _link_values() if opening else ({}, {})
     # Streamlit drops a URL value a control cannot take. A number becomes the
@@ -215,6 +269,10 @@ def draw_sidebar() -> Settings:
     # the controls are drawn; the sidebar says what happened to each.
     snapped = _snapped(typed)
     st.session_state.update(snapped)
+    # seed=nan is no number, and Streamlit's number box cannot read it.
+    cleared = [] if "seed" in snapped else ["seed"]
+    cleared = [key for key in cleared if beyond_floats(typed.get(key, ""))]
+    replace_in_link({**snapped, **dict.fromkeys(cleared)})
 
     def default(key: str):
         # A control whose value was just set above takes no default of its own,
@@ -230,7 +288,7 @@ def draw_sidebar() -> Settings:
             value=default("learning_rate"),
             format_func=_number,
             key="learning_rate",
-            bind="query-params",
+            bind=bind_to_link("learning_rate"),
             help="The step size of gradient descent: W ← W - α·dW.",
         )
         lam = st.select_slider(
@@ -239,7 +297,7 @@ def draw_sidebar() -> Settings:
             value=default("lam"),
             format_func=_number,
             key="lam",
-            bind="query-params",
+            bind=bind_to_link("lam"),
             help="The weight of the penalty λ‖W‖² in the loss.",
         )
         iterations = st.slider(
@@ -248,7 +306,7 @@ def draw_sidebar() -> Settings:
             max_value=MAX_ITERATIONS,
             value=default("iterations"),
             key="iterations",
-            bind="query-params",
+            bind=bind_to_link("iterations"),
             help="Moving only this never retrains: a shorter run is the start "
             "of a longer one.",
         )
@@ -262,7 +320,7 @@ def draw_sidebar() -> Settings:
                 key="seed",
                 # Streamlit's number box breaks on a seed beyond every float
                 # (seed=inf); on the run that opens such a link it reads none.
-                bind=None if beyond_floats(typed.get("seed", "")) else "query-params",
+                bind=bind_to_link("seed"),
                 help="Seeds the shuffle of the rows and the random start W, b. "
                 "-999 is the article's.",
             )
@@ -272,7 +330,7 @@ def draw_sidebar() -> Settings:
                 value=default("train_fraction"),
                 format_func=_number,
                 key="train_fraction",
-                bind="query-params",
+                bind=bind_to_link("train_fraction"),
                 help="The share of the shuffled rows used for training; the "
                 "rest are held out for testing.",
             )
@@ -280,7 +338,7 @@ def draw_sidebar() -> Settings:
             "Standardize features",
             value=DEFAULTS["standardize"],
             key="standardize",
-            bind="query-params",
+            bind=bind_to_link("standardize"),
             help="Centre and scale each feature by the mean and standard "
             "deviation of the training rows. Off in the article.",
         )
@@ -288,7 +346,7 @@ def draw_sidebar() -> Settings:
             "The article's nn settings",
             value=DEFAULTS["article_nn"],
             key="article_nn",
-            bind="query-params",
+            bind=bind_to_link("article_nn"),
             help="weight_decay = λ on the weight and the bias, as the article "
             "had it. Off: weight_decay = 2λ on the weight only, which matches "
             "the loss of the other two implementations.",
@@ -297,7 +355,7 @@ def draw_sidebar() -> Settings:
             "Lecture mode",
             value=DEFAULTS["lecture"],
             key="lecture",
-            bind="query-params",
+            bind=bind_to_link("lecture"),
             help="Larger text, thicker lines and bigger markers for a projector.",
         )
     settings = Settings(

@@ -21,7 +21,13 @@ from pandas.io.formats.style import Styler
 from lesson import runs, upload
 from lesson.figures import compare
 from lesson.figures.style import for_projector
-from lesson.settings import Settings, beyond_floats, draw_sidebar, means
+from lesson.settings import (
+    Settings,
+    draw_sidebar,
+    means,
+    replace_in_link,
+    show_in_link,
+)
 from lesson.text import plain
 from softmax_core import Dataset, Problem, Run
 from softmax_core.training import divergence_advice, loss_rose, penalty_holds_back
@@ -311,17 +317,16 @@ def typed_in_link(
             number = float(typed)
         except ValueError:
             number = math.nan
-        if not math.isnan(number):
+        if math.isnan(number):
+            # No number (nan, text): the control shows its own value, and the
+            # URL is cleared as a bound control clears text it cannot read.
+            replace_in_link({key: None})
+        else:
             nearest = round(min(max(number, low), high))
             if typed != str(nearest):
                 st.session_state[key] = nearest
+                replace_in_link({key: nearest})
     return typed
-
-
-def binding(typed: str | None) -> str | None:
-    """bind= for a number box: none on the run whose link holds a number beyond
-    every float, which Streamlit's number box cannot read (it raises)."""
-    return None if typed is not None and beyond_floats(typed) else "query-params"
 
 
 def say_if_not_taken(key: str, typed: str | None, value, takes: str) -> None:
@@ -376,11 +381,28 @@ def keep_inside(key: str, low: int, high: int) -> None:
 def iteration_slider(label: str, key: str, last: int, help: str) -> int:
     """A slider over the iterations 0..last that opens at the end of the run.
 
-    A choice kept from a longer run is pulled back inside this one.
+    It follows the end of the run while it is there (more iterations, another
+    α), and holds an iteration a person chose, pulled back inside a shorter
+    run. The URL carries a chosen iteration, and no key for the end, so a copied
+    link shows the same iteration.
     """
-    if key not in st.session_state:
-        st.session_state[key] = last
+    shown = f"{key}_shown"  # what the slider showed last, kept across pages
+    if key not in st.session_state and shown not in st.session_state:
+        typed = typed_in_link(key, 0, last)
+        if key not in st.session_state:  # no number in the link, or a right one
+            taken = typed is not None and typed.lstrip("-").isdigit()
+            st.session_state[key] = int(typed) if taken else last
+    else:
+        before, at_end = st.session_state.get(shown, (None, True))
+        now = st.session_state.get(key)
+        # Streamlit starts a slider afresh when its range changes, and drops it
+        # while another page is shown: unless the person moved it, set it again.
+        if now is None or now == before:
+            st.session_state[key] = last if at_end else before
     keep_inside(key, 0, last)
     if last == 0:
         return 0
-    return st.slider(label, min_value=0, max_value=last, key=key, help=help)
+    t = st.slider(label, min_value=0, max_value=last, key=key, help=help)
+    st.session_state[shown] = (t, t == last)
+    show_in_link({key: None if t == last else t})
+    return t

@@ -95,6 +95,10 @@ def test_a_link_number_between_the_options_takes_the_nearest_one():
     assert "- learning_rate='0.3': it takes one of" in notice
     assert "; it uses 0.2\n" in notice
     assert "- seed='1e20': it takes a whole number" in notice
+    # The URL now says what is used, so a copy of it opens the same state.
+    used = {"learning_rate": "0.2", "lam": "0", "train_fraction": "0.95",
+            "seed": "2147483647", "iterations": "1"}  # fmt: skip
+    assert {key: at.query_params[key] for key in used} == used
 
     # The person's own choice then holds, whatever the link said.
     at.select_slider(key="learning_rate").set_value(1.0).run()

@@ -136,6 +136,38 @@ def test_simplex_follows_the_iterations_slider(open_page):
     assert not np.allclose(before, after)
 
 
+@pytest.mark.parametrize("page", ["regions", "simplex"])
+def test_the_iteration_follows_the_end_of_the_run_until_it_is_moved(open_page, page):
+    key = f"{page}_iteration"
+    at = open_page(f"chapters/{page}.py")
+    at.slider(key="iterations").set_value(300).run()
+    assert at.slider(key=key).value == 300, "the slider fell off the end of the run"
+    assert key not in at.query_params
+
+    at.slider(key=key).set_value(120).run()
+    assert at.query_params[key] == "120"
+    at.slider(key="iterations").set_value(400).run()
+    assert at.slider(key=key).value == 120, "a chosen iteration was lost"
+    at.slider(key="iterations").set_value(80).run()
+    assert at.slider(key=key).value == 80
+
+    visit(at, "chapters/home.py")
+    visit(at, f"chapters/{page}.py")
+    assert at.slider(key=key).value == 80, "the iteration was lost on a page switch"
+
+
+@pytest.mark.parametrize("typed, shown", [("120", 120), ("99999", 250), ("x", 250)])
+def test_a_link_gives_the_regions_their_iteration(open_page, typed, shown):
+    at = open_page()
+    at.query_params["regions_iteration"] = typed
+    visit(at, "chapters/regions.py")
+    assert at.slider(key="regions_iteration").value == shown
+    # The URL says what is shown: the end of the run has no key.
+    assert at.query_params.get("regions_iteration") == (
+        None if shown == 250 else str(shown)
+    )
+
+
 def test_simplex_stacks_bars_for_two_classes(open_page):
     at = open_page("chapters/simplex.py", data="breast_cancer", standardize=True)
     spec = chart(at, "simplex_figure")

@@ -108,6 +108,9 @@ def test_a_link_with_values_the_controls_cannot_take_says_what_it_used(
     text = notice.inner_text()
     assert "learning_rate='0.3'" in text and "it uses 0.2" in text, text
     assert "iterations='fast'" in text and "it shows 250" in text, text
+    # The address bar says what is used: a copy of it opens the same state.
+    assert tab.query().get("learning_rate") == "0.2", tab.page.url
+    assert "iterations" not in tab.query(), tab.page.url
 
     # The person's next move is what the URL then carries.
     tab.press_slider("learning_rate", "ArrowRight")
@@ -200,3 +203,53 @@ def test_the_rows_a_link_gives_the_data_page_are_shown_if_the_table_has_them(
         tab.main_text()
     )
     assert rows.nth(0).get_attribute("aria-valuetext") == "46"
+
+
+def test_a_page_control_beyond_its_run_is_written_back_in_the_link(
+    tab, new_tab, server
+):
+    # descent_iteration=99999 shows the last iteration; the URL once lost the key.
+    tab.open("descent", iterations=40, descent_iteration=99999)
+    tab.assert_healthy()
+    assert tab.query().get("descent_iteration") == "40", tab.page.url
+    other = new_tab(server)
+    other.goto(tab.page.url)
+    other.assert_healthy()
+    assert other.drawn("charts") == tab.drawn("charts")
+
+
+def page_slider(tab, key: str) -> str:
+    return tab.page.locator(f'.st-key-{key} input[type="range"]').get_attribute(
+        "aria-valuetext"
+    )
+
+
+def test_the_regions_iteration_a_person_chose_travels_in_the_link(
+    tab, new_tab, server
+) -> None:
+    tab.open("regions")
+    thumb = tab.page.locator('.st-key-regions_iteration input[type="range"]')
+    thumb.focus()
+    mark = tab.mark()
+    tab.page.keyboard.press("Home")  # the random start
+    tab.wait_for_rerun(mark)
+    assert page_slider(tab, "regions_iteration") == "0"
+    assert tab.query().get("regions_iteration") == "0", tab.page.url
+
+    # More iterations once sent this slider back to 0 from the end of the run;
+    # a chosen iteration must hold, and the end must follow the run.
+    tab.press_slider("iterations", "ArrowRight")
+    assert page_slider(tab, "regions_iteration") == "0"
+    other = new_tab(server)
+    other.goto(tab.page.url)
+    other.assert_healthy()
+    assert page_slider(other, "regions_iteration") == "0"
+    assert other.drawn("charts") == tab.drawn("charts")
+
+    thumb.focus()
+    mark = tab.mark()
+    tab.page.keyboard.press("End")
+    tab.wait_for_rerun(mark)
+    tab.press_slider("iterations", "ArrowRight")
+    assert page_slider(tab, "regions_iteration") == "252"
+    assert "regions_iteration" not in tab.query(), tab.page.url
