@@ -135,14 +135,24 @@ def show_table(
             column_config=column_config,
         )
         return
-    styled = data if isinstance(data, Styler) else frame.style.format(_short_number)
+    # st.table reads its text as Markdown: names from a file print as typed.
+    # (A Styler's own number format gives way to six significant digits.)
+    frame = frame.map(lambda value: plain(value) if isinstance(value, str) else value)
+    frame = frame.rename(index=plain, columns=plain)
+    frame = frame.rename_axis(
+        index=_plain_name(frame.index), columns=_plain_name(frame.columns)
+    )
     # The larger text needs about half as much height again.
     st.table(
-        styled,
+        frame.style.format(_short_number),
         hide_index=hide_index,
         width=width,
         height=int(height * 1.5) if height else "content",
     )
+
+
+def _plain_name(axis: pd.Index) -> str | None:
+    return None if axis.name is None else plain(axis.name)
 
 
 def _short_number(value):

@@ -17,6 +17,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit.testing.v1 import AppTest
 
 from lesson import upload
+from lesson.text import plain
 from softmax_core.data import (
     DataError,
     dataset_from_frame,
@@ -647,3 +648,21 @@ def test_names_that_look_like_markdown_are_written_as_typed_in_the_text(uploaded
     # The file's name too, where the sidebar says what it trains on.
     captions = [c.value for c in at.sidebar.caption]
     assert any("':\u2060red\\[x\\]\\_names.csv'" in text for text in captions)
+
+
+def test_lecture_mode_tables_print_names_as_typed(uploaded):
+    # st.table reads Markdown: "$x$" became a math x in a header and "*c*" an
+    # italic c in the label map.
+    at = uploaded("markup.csv", labelled_rows("$x$,height,kind", ["*c*", "ok", "fine"]))
+    at.toggle(key="lecture").set_value(True).run()
+    cells = []
+    for page in ("chapters/data.py", "chapters/export.py"):
+        at.switch_page(page)
+        at.run()
+        assert_healthy(at)
+        for table in at.table:
+            frame = table.value
+            cells += [*map(str, frame.columns), *map(str, frame.index)]
+            cells += [str(value) for value in frame.to_numpy().ravel()]
+    assert plain("$x$") in cells and plain("*c*") in cells
+    assert "$x$" not in cells and "*c*" not in cells
