@@ -61,7 +61,7 @@ if not table.map(math.isfinite).all(axis=None):
     )
 
 stem = f"softmax_{ctx.dataset_key}_{implementation}"
-left, middle, right = st.columns(3)
+left, middle, right = ui.columns(3)
 left.download_button(
     "W and b (CSV)",
     parameters_csv(run, ctx.dataset),

@@ -78,7 +78,7 @@ titles = (
     "At the start, iteration 0",
     f"{'Where training broke off' if broke else 'After training'}, iteration {t}",
 )
-for column, when, title in zip(st.columns(2), (0, 1), titles, strict=True):
+for column, when, title in zip(ui.columns(2), (0, 1), titles, strict=True):
     with column:
         st.markdown(f"**{title}**")
         st.caption("W (n, k), with its own colour scale")

@@ -91,7 +91,9 @@ counts = {
     "training rows, m": len(y_train),
     "test rows": len(y_test),
 }
-for column, (label, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
+for column, (label, value) in zip(
+    ui.columns(len(counts), lecture_per_row=3), counts.items(), strict=True
+):
     column.metric(label, value)
 counts_figure = ui.cached_figure(
     ("home_counts", ctx.dataset_key, ctx.settings.seed, ctx.settings.train_fraction),

@@ -63,7 +63,7 @@ moments = {
 }
 naive_fails = False
 for i, (column, (title, (W, b))) in enumerate(
-    zip(st.columns(2), moments.items(), strict=True)
+    zip(ui.columns(2), moments.items(), strict=True)
 ):
     Z = formulas.logits(x[None], torch.tensor(W), torch.tensor(b))
     naive_fails |= bool(formulas.naive_softmax(Z).isnan().any())
@@ -102,7 +102,7 @@ st.markdown(
     "the result, since the factor e^(-max) cancels, but every e^z then lies "
     "between 0 and 1."
 )
-naive_column, stable_column = st.columns(2)
+naive_column, stable_column = ui.columns(2)
 naive_column.latex(r"\text{naive: } A_j = \frac{e^{z_j}}{\sum_l e^{z_l}}")
 stable_column.latex(
     r"\text{stable: } A_j = \frac{e^{z_j - \max z}}{\sum_l e^{z_l - \max z}}"

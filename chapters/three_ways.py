@@ -39,7 +39,9 @@ for run in runs.values():
 # The chart goes here; it marks the iteration chosen further down.
 chart = st.container()
 total = ctx.problem().y_test.shape[0]
-for column, (name, run) in zip(st.columns(len(runs)), runs.items(), strict=True):
+for column, (name, run) in zip(
+    ui.columns(len(runs), lecture_per_row=2), runs.items(), strict=True
+):
     # A run that broke is judged at its last W with a finite loss.
     right = round(float(run.test_accuracy[run.last_finite]) * total)
     column.metric(f"{name}: test accuracy", f"{right}/{total}")

@@ -96,6 +96,7 @@ LECTURE_CSS = """
   section[data-testid="stSidebar"] .stElementContainer { margin-bottom: -0.6rem; }
   section[data-testid="stSidebar"] p,
   section[data-testid="stSidebar"] .stSelectbox input { font-size: 1.15rem; }
+  .stMainBlockContainer .stSelectbox input { font-size: 1.3rem; }
   [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
   [data-testid="stSliderTickBarMax"] { font-size: 1.1rem; }
   .stMainBlockContainer [data-testid="stTable"] th,
@@ -178,6 +179,22 @@ def cached_figure(key: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
     rebuild. key must name everything the figure shows.
     """
     return _build()
+
+
+def columns(count: int, lecture_per_row: int = 1) -> list:
+    """st.columns(count); in lecture mode, rows of lecture_per_row of them.
+
+    On a 1024-pixel projector with the sidebar open, the larger type leaves
+    too little width for charts, formulas and metric labels side by side.
+    """
+    if not context().settings.lecture or lecture_per_row >= count:
+        return list(st.columns(count))
+    if lecture_per_row == 1:
+        return [st.container() for _ in range(count)]
+    cells = []
+    for _ in range(0, count, lecture_per_row):
+        cells += st.columns(lecture_per_row)
+    return cells[:count]
 
 
 def latex(formula: str) -> None:

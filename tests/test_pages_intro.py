@@ -143,10 +143,13 @@ def test_data_page_shows_at_most_thirty_one_hot_rows(open_page):
 def test_data_page_one_hot_has_k_columns_even_for_a_single_class(open_page):
     at = open_page(DATA)
     at.slider(key="data_rows").set_value((0, 5)).run()  # all Iris-setosa
-    assert chart(at, "data_one_hot")["data"][1]["x"] == [
-        "0<br>Iris-setosa",
-        "1<br>Iris-versicolor",
-        "2<br>Iris-virginica",
+    one_hot = chart(at, "data_one_hot")["data"][1]
+    assert one_hot["x"] == ["0", "1", "2"]
+    # The hover names each column's class.
+    assert list(values(one_hot["customdata"])[0]) == [
+        "Iris-setosa",
+        "Iris-versicolor",
+        "Iris-virginica",
     ]
 
 
@@ -283,3 +286,15 @@ def test_home_says_which_data_the_pages_use_when_it_is_not_iris(open_page):
     at = open_page(HOME, data="wine")
 
     assert any("The pages now use Wine, chosen under Data" in i.value for i in at.info)
+
+
+def test_lecture_mode_stacks_what_stands_side_by_side(open_page):
+    # On a 1024-pixel projector, two heatmaps of W side by side clipped their
+    # colour bars and labels, and five metrics cut their labels short.
+    plain, lecture = open_page(FORWARD), open_page(FORWARD, lecture=True)
+    assert [len(c.get("plotly_chart")) for c in plain.columns] == [2, 2]
+    assert not lecture.columns
+    assert len(lecture.get("plotly_chart")) == len(plain.get("plotly_chart"))
+
+    home = open_page(HOME, lecture=True)
+    assert [len(c.get("metric")) for c in home.columns] == [1, 1, 1, 1, 1, 0]

@@ -81,10 +81,9 @@ def one_hot_pair(
     k = Y.shape[1]
     labels = [str(row) for row in rows]
     names = np.asarray(as_text(class_names), dtype=object)
-    columns = [
-        f"{j}<br>{name}" if k <= 6 else str(j)
-        for j, name in enumerate(as_text(class_names, 16))
-    ]
+    # Column j is class j: a number fits above a narrow column where a name
+    # would run into the next one. The names are in the hover and the label map.
+    columns = [str(j) for j in range(k)]
     scale = {
         "colorscale": _class_colorscale(k),
         "zmin": -0.5,
@@ -130,40 +129,24 @@ def one_hot_pair(
     )
     # Both panels share the rows, top to bottom; the column labels sit on top.
     rows_axis = {"domain": [0, 1], "type": "category", "autorange": "reversed"}
-    columns_axis = {"side": "top", "tickangle": 0, "type": "category"}
+    # The panels' titles are their axes' titles, which Plotly sets above the
+    # column labels at any font size.
+    columns_axis = {"side": "top", "tickangle": 0, "type": "category",
+                    "automargin": True}  # fmt: skip
     return go.Figure(
         data=[label_heatmap, one_hot_heatmap],
         layout=layout(
             height=min(900, max(280, 24 * len(labels) + 150)),
-            margin={"t": 90},
+            margin={"t": 40},
             xaxis={"domain": label_domain, "anchor": "y", "showticklabels": False,
-                   **columns_axis},
-            xaxis2={"domain": one_hot_domain, "anchor": "y2", **columns_axis},
+                   "title": "y<sub>i</sub>", **columns_axis},
+            xaxis2={"domain": one_hot_domain, "anchor": "y2",
+                    "title": "Y<sub>i</sub>, column j", **columns_axis},
             yaxis={"anchor": "x", "title": "row i", **rows_axis},
             yaxis2={"anchor": "x2", "matches": "y", "showticklabels": False,
                     **rows_axis},
-            annotations=[
-                _panel_title("y<sub>i</sub>", label_domain),
-                _panel_title("Y<sub>i</sub>, one column per class j", one_hot_domain),
-            ],
         ),
     )  # fmt: skip
-
-
-def _panel_title(text: str, domain: list[float]) -> dict:
-    """A title centred above a panel, high enough to clear its column labels."""
-    return {
-        "text": text,
-        "font": {"size": 16},
-        "showarrow": False,
-        "x": sum(domain) / 2,
-        "xref": "paper",
-        "xanchor": "center",
-        "y": 1.0,
-        "yref": "paper",
-        "yanchor": "bottom",
-        "yshift": 40,
-    }
 
 
 def split_scatter(

@@ -27,6 +27,10 @@ MAX_INPUTS = 30
 MAX_LABEL = 26
 
 
+# Room under the plot for the legend, at the projector's font size too.
+LEGEND_HEIGHT = 40
+
+
 def network_diagram(
     W: np.ndarray,
     b: np.ndarray,
@@ -65,20 +69,27 @@ def network_diagram(
             {"text": f"showing the {len(shown)} of n = {n} features with the "
              "largest weights",
              "xref": "paper", "yref": "paper", "x": 0.5, "y": 0, "yanchor": "top",
-             "yshift": -8, "showarrow": False, "font": {"color": "#495057"}}
+             "yshift": -LEGEND_HEIGHT, "showarrow": False,
+             "font": {"color": "#495057"}}
         )  # fmt: skip
     yaxis, yaxis2 = _label_axes(y_in, y_out, inputs, outputs)
     return go.Figure(
         data=traces,
         layout=layout(
             height=int(min(1000, max(320, 26 * len(inputs) + 130))),
-            margin={"l": 20, "r": 20, "t": 40},
+            margin={
+                "l": 20,
+                "r": 20,
+                "t": 40,
+                "b": LEGEND_HEIGHT + (30 if len(shown) < n else 0),
+            },
+            # The legend goes under the nodes: above them, the headings are.
             legend={
                 "orientation": "h",
                 "x": 0.5,
                 "xanchor": "center",
-                "y": 1.0,
-                "yanchor": "bottom",
+                "y": 0,
+                "yanchor": "top",
             },
             xaxis={"visible": False, "range": [-0.04, 1.04]},
             yaxis=yaxis,
@@ -229,7 +240,7 @@ def _headings() -> list[dict]:
         {"text": f"<b>{heading}</b>", "x": x, "y": 1, "xref": "paper",
          "yref": "paper", "xanchor": anchor, "yanchor": "bottom", "yshift": 4,
          "showarrow": False}
-        for x, anchor, heading in ((0, "left", "features X_f"),
+        for x, anchor, heading in ((0, "left", "features X<sub>f</sub>"),
                                    (1, "right", "logits Z<sub>j</sub>"))
     ]  # fmt: skip
 
