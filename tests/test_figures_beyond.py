@@ -161,17 +161,25 @@ def test_probability_simplex_places_each_row_by_its_three_probabilities():
     fig = probability_simplex(A, y, is_test, CLASSES)
 
     assert all(trace.type == "scatterternary" for trace in fig.data)
-    assert [trace.name for trace in fig.data] == [
+    rows, key = fig.data[:6], fig.data[6:]
+    assert [trace.name for trace in rows] == [
         f"{c} ({kind})" for c in CLASSES for kind in ("train", "test")
     ]
-    np.testing.assert_allclose(fig.data[2].a, [0.2])
-    np.testing.assert_allclose(fig.data[5].c, [0.8])
-    assert sum(len(trace.a) for trace in fig.data) == 3  # the NaN row is left out
-    assert fig.data[4].marker.color == class_color(2)
+    np.testing.assert_allclose(rows[2].a, [0.2])
+    np.testing.assert_allclose(rows[5].c, [0.8])
+    assert sum(len(trace.a) for trace in rows) == 3  # the NaN row is left out
+    assert rows[4].marker.color == class_color(2)
     assert fig.layout.ternary.aaxis.title.text == "A[setosa]"
-    # Six entries stand one a line beside the triangle rather than wrap below it.
-    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x >= 1
     assert fig.layout.ternary.caxis.title.text == "A[virginica]"
+    # The corners name the classes; the legend tells only train from test, in
+    # two entries that fit under the triangle at a projector's font size.
+    assert not any(trace.showlegend is not False for trace in rows)
+    assert [trace.name for trace in key] == ["training row", "test row"]
+    assert [trace.marker.symbol for trace in key] == [
+        rows[0].marker.symbol,
+        rows[1].marker.symbol,
+    ]
+    assert fig.layout.legend.orientation == "h"
 
 
 def test_probability_simplex_refuses_other_class_counts():
@@ -215,7 +223,7 @@ def test_many_rows_are_thinned_and_the_title_says_so():
     )  # fmt: skip
 
     assert len(bars.data[0].y) <= MAX_ROWS_SHOWN
-    assert sum(len(trace.a) for trace in simplex.data) <= MAX_ROWS_SHOWN
+    assert sum(len(trace.a) for trace in simplex.data[:6]) <= MAX_ROWS_SHOWN
     assert sum(len(t.x) for t in regions.data if t.type == "scatter") <= MAX_ROWS_SHOWN
     for fig in (bars, simplex, regions):
         assert fig.layout.title.text == f"2,000 of {m:,} rows shown, evenly spread"

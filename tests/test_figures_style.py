@@ -56,6 +56,15 @@ def test_for_projector_leaves_heatmap_values_to_fit_their_cells():
     assert fig.data[0].textfont.size is None
 
 
+def test_for_projector_keeps_the_numbers_on_bars_readable():
+    # Plotly shrank 0.0002528 over a thin bar to a few pixels.
+    bars = for_projector(class_bars(np.array([0.95, 0.05, 0.0003]), "abc", "A", "A"))
+    assert bars.layout.uniformtext.minsize >= 16
+    assert bars.layout.uniformtext.mode == "show"
+    heatmap = for_projector(matrix_heatmap(np.ones((2, 2)), "ab", "xy", "W"))
+    assert heatmap.layout.uniformtext.minsize is None
+
+
 def test_log_axis_labels_every_power_of_ten_over_a_few_decades():
     axis = log_axis([np.array([0.005, 0.3, 1.2]), np.array([0.2, np.nan])])
 

@@ -23,6 +23,8 @@ from softmax_core import Problem
 from softmax_core.formulas import logits, softmax
 
 GRID_SIZE = 150
+# The legend's markers for a training row and a test row, of no class.
+KEY_COLOR = "#868e96"
 # More rows than this are drawn as an evenly spread subset: an uploaded file may
 # hold tens of thousands, which would only hide each other and slow the browser.
 MAX_ROWS_SHOWN = 2000
@@ -213,6 +215,7 @@ def probability_simplex(
                     c=A[rows, 2],
                     mode="markers",
                     name=f"{name} ({kind})",
+                    showlegend=False,
                     marker={
                         "color": class_color(j),
                         "symbol": TEST_SYMBOL if test else TRAIN_SYMBOL,
@@ -226,6 +229,21 @@ def probability_simplex(
                     f"A[{class_names[2]}] = %{{c:.3f}}<extra></extra>",
                 )
             )
+    # The corners name the classes in their colours, so the legend has only to
+    # tell the training rows from the test rows: two short entries, under the
+    # triangle, which then has the figure's whole width.
+    traces += [
+        go.Scatterternary(
+            a=[None], b=[None], c=[None], mode="markers", name=name,
+            hoverinfo="skip",
+            marker={"color": KEY_COLOR, "symbol": symbol, "size": size,
+                    "line": {"color": line, "width": 1}},
+        )
+        for name, symbol, size, line in (
+            ("training row", TRAIN_SYMBOL, 7, "white"),
+            ("test row", TEST_SYMBOL, 9, "black"),
+        )
+    ]  # fmt: skip
     corners = zip(("aaxis", "baxis", "caxis"), class_names, strict=True)
     axes = {
         axis: {
@@ -239,12 +257,17 @@ def probability_simplex(
         data=traces,
         layout=layout(
             title,
-            height=560,
+            height=500,
             ternary={"sum": 1, **axes},
-            margin={"l": 80, "r": 80, "t": 90 if title else 60, "b": 60},
-            # Beside the triangle, one entry a line: below it, six entries of
-            # class names and "(train)" or "(test)" wrap onto a second line.
-            legend={"orientation": "v", "x": 1.0, "y": 0.5, "yanchor": "middle"},
+            # Room beside the lower corners for their titles, A[class name].
+            margin={"l": 110, "r": 110, "t": 90 if title else 60, "b": 70},
+            legend={
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": -0.08,
+                "yanchor": "top",
+            },
         ),
     )
 

@@ -160,10 +160,15 @@ def for_projector(fig: go.Figure) -> go.Figure:
     """
     fig.update_layout(
         font={"size": 20},
+        title_font_size=22,
         legend_font_size=18,
         hoverlabel_font_size=18,
         height=(fig.layout.height or 380) + 80,
     )
+    # Plotly shrinks a bar's number to the bar's width; a projector needs it
+    # at one readable size, even where it runs wider than a thin bar.
+    if any(trace.type == "bar" and trace.text is not None for trace in fig.data):
+        fig.update_layout(uniformtext_minsize=16, uniformtext_mode="show")
     # Streamlit's chart theme sets the axis fonts itself; set them explicitly.
     fig.update_xaxes(tickfont_size=18, title_font_size=20)
     fig.update_yaxes(tickfont_size=18, title_font_size=20)
