@@ -9,6 +9,7 @@ from lesson.figures import compare
 from lesson.figures.curves import accuracy_curves, loss_curves, loss_parts
 from lesson.figures.dataset import class_counts
 from lesson.figures.matrices import class_bars, matrix_heatmap
+from lesson.figures.network import logit_parts
 from lesson.figures.regions import probability_simplex
 from lesson.figures.steps import probability_bars
 from lesson.figures.style import (
@@ -63,6 +64,9 @@ def test_for_projector_keeps_the_numbers_on_bars_readable():
     assert bars.layout.uniformtext.mode == "show"
     heatmap = for_projector(matrix_heatmap(np.ones((2, 2)), "ab", "xy", "W"))
     assert heatmap.layout.uniformtext.minsize is None
+    # Labels inside stacked bars are hidden where they do not fit, as before.
+    parts = logit_parts(np.ones(2), np.ones((2, 3)), np.zeros(3), "fg", "abc")
+    assert for_projector(parts).layout.uniformtext.mode == "hide"
 
 
 def test_log_axis_labels_every_power_of_ten_over_a_few_decades():

@@ -296,7 +296,7 @@ def logit_parts(
             customdata=classes,
             # Its value beside it, where there is room for one.
             mode="markers+text" if len(classes) <= 6 else "markers",
-            name="Z_j, the sum",
+            name="Z<sub>j</sub>, the sum",
             # A triangle pointing at the bar, at the height of the sum.
             marker={"symbol": "triangle-left", "size": 13, "color": "black"},
             text=[f"Z = {value:.3g}" for value in sums],
@@ -314,7 +314,8 @@ def logit_parts(
                 "title": "class j",
                 "tickvals": at,
                 "ticktext": classes,
-                "range": [-0.5, len(classes) - 0.5 + 0.4],
+                # Room on the right of the last bar for its "Z = ..." label.
+                "range": [-0.5, len(classes) - 0.5 + 0.9],
             },
             yaxis={
                 "title": "term of Z<sub>j</sub>",

@@ -167,7 +167,9 @@ def for_projector(fig: go.Figure) -> go.Figure:
     )
     # Plotly shrinks a bar's number to the bar's width; a projector needs it
     # at one readable size, even where it runs wider than a thin bar.
-    if any(trace.type == "bar" and trace.text is not None for trace in fig.data):
+    # A figure that chose its own rule (hide what does not fit) keeps it.
+    bar_numbers = any(bar.type == "bar" and bar.text is not None for bar in fig.data)
+    if bar_numbers and fig.layout.uniformtext.mode is None:
         fig.update_layout(uniformtext_minsize=16, uniformtext_mode="show")
     # Streamlit's chart theme sets the axis fonts itself; set them explicitly.
     fig.update_xaxes(tickfont_size=18, title_font_size=20)
