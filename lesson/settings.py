@@ -211,14 +211,18 @@ def bind_to_link(key: str) -> str | None:
     return None if key in st.session_state.get(REPLACED, ()) else "query-params"
 
 
-def rebind_replaced() -> None:
+def rebind_replaced() -> set[str]:
     """Call first on every run: the controls left unbound on the run before
     are bound from now on, and take their value as set in code, which makes
     Streamlit bring the URL up to date and leave the link's old text unread.
+    Returns the keys of those controls.
     """
-    for key in st.session_state.pop(REPLACED, ()):
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    keys = {
+        key for key in st.session_state.pop(REPLACED, ()) if key in st.session_state
+    }
+    for key in keys:
+        st.session_state[key] = st.session_state[key]
+    return keys
 
 
 def beyond_floats(text: str) -> bool:
@@ -261,7 +265,7 @@ def draw_sidebar() -> Settings:
     # The controls keep their values in the session; before the first run of a
     # session (a link opened, a reload) there are none yet, and the URL's
     # values are the link's. After that the controls hold what the person chose.
-    rebind_replaced()
+    rebound = rebind_replaced()
     opening = "learning_rate" not in st.session_state
     typed, repeated = _link_values() if opening else ({}, {})
     # Streamlit drops a URL value a control cannot take. A number becomes the
@@ -275,9 +279,9 @@ def draw_sidebar() -> Settings:
     replace_in_link({**snapped, **dict.fromkeys(cleared)})
 
     def default(key: str):
-        # A control whose value was just set above takes no default of its own,
-        # which Streamlit would warn about.
-        return None if key in snapped else DEFAULTS[key]
+        # A control whose value was just set in code takes no default of its
+        # own, which Streamlit would warn about.
+        return None if key in snapped or key in rebound else DEFAULTS[key]
 
     with st.sidebar:
         st.header("Training")
