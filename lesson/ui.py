@@ -416,8 +416,10 @@ def iteration_slider(label: str, key: str, last: int, help: str) -> int:
     shown = f"{key}_shown"  # what the slider showed last, kept across pages
     if key not in st.session_state and shown not in st.session_state:
         typed = typed_in_link(key, 0, last)
-        if key not in st.session_state:  # no number in the link, or a right one
-            taken = typed is not None and typed.lstrip("-").isdigit()
+        if key not in st.session_state:
+            # typed_in_link set a number it had to change; this is a link's
+            # number it took as it is, or no number at all: the end of the run.
+            taken = typed is not None and typed.isdigit()
             st.session_state[key] = int(typed) if taken else last
     else:
         before, at_end = st.session_state.get(shown, (None, True))
