@@ -169,11 +169,21 @@ def _snapped(typed: dict[str, str]) -> dict[str, float | int]:
     }
 
 
-def show_in_link(values: dict[str, float | int | None]) -> None:
-    """Write values in the URL (None: take the key out of it).
+# The controls whose link value this run replaced, and left unbound.
+REPLACED = "replaced_in_link"
 
-    For a control that is not bound to the URL, or one not drawn yet in this
-    run: a drawn control owns its key, and Streamlit refuses the write.
+
+def replace_in_link(values: dict[str, float | int | None]) -> None:
+    """Write in the URL what a link's values were replaced with (None: take
+    the key out), for controls that then stay unbound for this run (see
+    bind_to_link).
+
+    Streamlit's controls write the URL only when a person moves them: a value
+    set for them in code leaves the link's old text (or none) in the address
+    bar, and a copy of it would open another state. Call it before the
+    controls are drawn, on the run that reads the link: on later runs the
+    server's copy of the URL lags behind what the controls wrote in it, and a
+    write would put older values back.
     """
     for key, value in values.items():
         try:
@@ -182,23 +192,7 @@ def show_in_link(values: dict[str, float | int | None]) -> None:
             else:
                 st.query_params[key] = _url_text(key, value)
         except StreamlitAPIException:
-            pass  # a control drawn before in this session owns the key
-
-
-# The controls whose link value this run replaced, and left unbound.
-REPLACED = "replaced_in_link"
-
-
-def replace_in_link(values: dict[str, float | int | None]) -> None:
-    """Write in the URL what a link's values were replaced with, for controls
-    that then stay unbound for this run (see bind_to_link).
-
-    Streamlit's controls write the URL only when a person moves them: a value
-    set for them in code leaves the link's old text (or none) in the address
-    bar, and a copy of it would open another state. Call it before the
-    controls are drawn.
-    """
-    show_in_link(values)
+            continue  # a control drawn before in this session owns the key
     st.session_state[REPLACED] = st.session_state.get(REPLACED, set()) | set(values)
 
 

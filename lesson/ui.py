@@ -23,10 +23,10 @@ from lesson.figures import compare
 from lesson.figures.style import for_projector
 from lesson.settings import (
     Settings,
+    bind_to_link,
     draw_sidebar,
     means,
     replace_in_link,
-    show_in_link,
 )
 from lesson.text import plain
 from softmax_core import Dataset, Problem, Run
@@ -215,7 +215,12 @@ def source_of(obj) -> str:
 
 def show_source(*objects, caption: str | None = None) -> None:
     """Show the source of the functions that compute what the page shows."""
-    st.code("\n\n".join(source_of(obj) for obj in objects), language="python")
+    # A projector cannot scroll sideways: in lecture mode long lines wrap.
+    st.code(
+        "\n\n".join(source_of(obj) for obj in objects),
+        language="python",
+        wrap_lines=context().settings.lecture,
+    )
     if caption:
         st.caption(caption)
 
@@ -410,28 +415,29 @@ def iteration_slider(label: str, key: str, last: int, help: str) -> int:
 
     It follows the end of the run while it is there (more iterations, another
     α), and holds an iteration a person chose, pulled back inside a shorter
-    run. The URL carries a chosen iteration, and no key for the end, so a copied
-    link shows the same iteration.
+    run. Bound to the URL, with the end of the run as its default, so a link
+    carries a chosen iteration and no key for the end.
     """
-    shown = f"{key}_shown"  # what the slider showed last, kept across pages
-    if key not in st.session_state and shown not in st.session_state:
-        typed = typed_in_link(key, 0, last)
-        if key not in st.session_state:
-            # typed_in_link set a number it had to change; this is a link's
-            # number it took as it is, or no number at all: the end of the run.
-            taken = typed is not None and typed.isdigit()
-            st.session_state[key] = int(typed) if taken else last
+    shown = f"{key}_shown"  # (iteration, last iteration) as drawn last time
+    typed = None
+    if shown not in st.session_state:
+        typed = typed_in_link(key, 0, last)  # sets a number it had to change
     else:
-        before, at_end = st.session_state.get(shown, (None, True))
+        t, end = st.session_state[shown]
         now = st.session_state.get(key)
-        # Streamlit starts a slider afresh when its range changes, and drops it
-        # while another page is shown: unless the person moved it, set it again.
-        if now is None or now == before:
-            st.session_state[key] = last if at_end else before
+        moved = now is not None and now != t
+        # A new run (its range changed) or a return from another page, where
+        # Streamlit dropped the slider: the end of the run if it was there,
+        # else the iteration the person chose.
+        if not moved and (now is None or end != last):
+            st.session_state[key] = last if t == end else min(t, last)
     keep_inside(key, 0, last)
     if last == 0:
         return 0
-    t = st.slider(label, min_value=0, max_value=last, key=key, help=help)
-    st.session_state[shown] = (t, t == last)
-    show_in_link({key: None if t == last else t})
+    t = st.slider(
+        label, min_value=0, max_value=last, value=last, key=key, help=help,
+        bind=bind_to_link(key),
+    )  # fmt: skip
+    st.session_state[shown] = (t, last)
+    say_if_not_taken(key, typed, t, f"a whole number from 0 to {last}")
     return t

@@ -161,10 +161,10 @@ def test_a_link_gives_the_regions_their_iteration(open_page, typed, shown):
     at.query_params["regions_iteration"] = typed
     visit(at, "chapters/regions.py")
     assert at.slider(key="regions_iteration").value == shown
-    # The URL says what is shown: the end of the run has no key.
-    assert at.query_params.get("regions_iteration") == (
-        None if shown == 250 else str(shown)
-    )
+    # The URL says what is shown; no key stands for the end of the run.
+    assert at.query_params.get("regions_iteration", "250") == str(shown)
+    said = [c.value for c in at.caption if "The link's regions_iteration" in c.value]
+    assert bool(said) == (typed != str(shown)), said
 
 
 def test_simplex_stacks_bars_for_two_classes(open_page):

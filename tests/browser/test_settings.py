@@ -253,3 +253,29 @@ def test_the_regions_iteration_a_person_chose_travels_in_the_link(
     tab.press_slider("iterations", "ArrowRight")
     assert page_slider(tab, "regions_iteration") == "252"
     assert "regions_iteration" not in tab.query(), tab.page.url
+
+
+def test_quick_moves_on_the_page_and_the_sidebar_leave_the_url_up_to_date(tab):
+    # The simplex once wrote its iteration in the URL on every rerun, from the
+    # server's copy of the URL, which put older sidebar values back in it.
+    tab.open("simplex")
+    thumb = tab.page.locator('.st-key-simplex_iteration input[type="range"]')
+    for _ in range(2):
+        thumb.focus()
+        mark = tab.mark()
+        tab.page.keyboard.press("ArrowLeft")
+        tab.wait_for_rerun(mark)
+    slider = tab.widget("iterations").locator('input[type="range"]')
+    slider.focus()
+    for _ in range(3):  # as fast as a person's fingers, no waiting between
+        tab.page.keyboard.press("ArrowRight")
+    tab.page.wait_for_function(
+        """() => document.querySelector('[data-testid="stApp"]')
+                   .getAttribute("data-test-script-state") === "notRunning"
+              && document.querySelector('.st-key-iterations input[type="range"]')
+                   .getAttribute("aria-valuetext") === "253" """
+    )
+    tab.wait_for_drawn()
+    tab.page.wait_for_timeout(1000)  # any late write to the URL would land by now
+    assert tab.query().get("iterations") == "253", tab.page.url
+    assert tab.query().get("simplex_iteration") == "248", tab.page.url
