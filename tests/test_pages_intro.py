@@ -298,3 +298,9 @@ def test_lecture_mode_stacks_what_stands_side_by_side(open_page):
 
     home = open_page(HOME, lecture=True)
     assert [len(c.get("metric")) for c in home.columns] == [1, 1, 1, 1, 1, 0]
+
+
+def test_lecture_mode_wraps_long_lines_of_code(open_page):
+    # A projector cannot scroll a code block sideways.
+    assert not any(code.proto.wrap_lines for code in open_page(HOME).code)
+    assert all(code.proto.wrap_lines for code in open_page(HOME, lecture=True).code)
