@@ -14,7 +14,6 @@ from lesson.figures.steps import (
     update_latex,
     update_table,
 )
-from lesson.settings import bind_to_link
 from softmax_core import formulas, train, training
 
 PAUSE = 0.5  # seconds between two frames while playing
@@ -116,7 +115,7 @@ def step_through() -> None:
     typed = ui.typed_in_link("descent_iteration", 1, T)
     t = st.slider(
         "Iteration", 1, T, key="descent_iteration",
-        bind=bind_to_link("descent_iteration"),
+        bind=ui.bind_to_link("descent_iteration"),
     )  # fmt: skip
     ui.say_if_not_taken("descent_iteration", typed, t, f"a whole number from 1 to {T}")
     show_iteration(t)

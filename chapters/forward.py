@@ -8,7 +8,6 @@ import torch
 from lesson import ui
 from lesson.figures.matrices import class_bars, matrix_heatmap
 from lesson.figures.network import logit_parts
-from lesson.settings import bind_to_link
 from lesson.text import plain
 from softmax_core import formulas
 
@@ -50,7 +49,7 @@ i = st.number_input(
     max_value=m - 1,
     step=1,
     key="forward_sample",
-    bind=bind_to_link("forward_sample"),
+    bind=ui.bind_to_link("forward_sample"),
 )
 ui.say_if_not_taken("forward_sample", typed, i, f"a whole number from 0 to {m - 1}")
 true_class = data.class_names[int(problem.y_train[i])]

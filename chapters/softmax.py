@@ -14,7 +14,6 @@ from lesson.figures.steps import (
     probability_bars,
     softmax_table,
 )
-from lesson.settings import bind_to_link
 from lesson.text import plain
 from softmax_core import formulas
 
@@ -39,7 +38,7 @@ row = st.number_input(
     min_value=0,
     max_value=dataset.m - 1,
     key="softmax_sample",
-    bind=bind_to_link("softmax_sample"),
+    bind=ui.bind_to_link("softmax_sample"),
     width=260,
 )
 takes = f"a whole number from 0 to {dataset.m - 1}"

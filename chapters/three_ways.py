@@ -6,7 +6,6 @@ import streamlit as st
 
 from lesson import ui
 from lesson.figures import compare, curves
-from lesson.settings import bind_to_link
 from softmax_core import IMPLEMENTATIONS, formulas, training
 
 SHOW = {"success": st.success, "info": st.info, "warning": st.warning}
@@ -104,7 +103,7 @@ if s.iterations > 1:
         1,
         s.iterations,
         key="three_iteration",
-        bind=bind_to_link("three_iteration"),
+        bind=ui.bind_to_link("three_iteration"),
         help="dW and db of iteration t, computed at the W and b after t - 1 updates.",
     )
     takes = f"a whole number from 1 to {s.iterations}"
